@@ -1,0 +1,16 @@
+"""The `factcheck` command line. Each stage's commands live in their own module here and
+register on `app`; heavy libraries are imported inside the commands, never at import time."""
+
+from __future__ import annotations
+
+from factcheck.cli.common import app, train_app
+
+# Command modules register themselves on `app` / `train_app` when imported.
+from factcheck.cli import index_cmds, claims_cmds, verify_cmds, review_cmds  # noqa: E402,F401
+
+__all__ = ["app", "train_app", "main"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

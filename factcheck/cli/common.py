@@ -1,0 +1,62 @@
+"""The Typer apps and the helpers every command module shares."""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any, Callable
+
+import typer
+
+from factcheck.errors import FactcheckError
+
+__all__ = ["app", "train_app", "guarded", "echo_json"]
+
+app = typer.Typer(
+    name="factcheck",
+    help="Check the factual claims in news articles against a reference corpus you indexed, offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+train_app = typer.Typer(help="Train the project's own models.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from factcheck import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+    ),
+) -> None:
+    """Check the factual claims in news articles against a reference corpus you indexed, offline."""
+
+
+def guarded(fn: Callable) -> Callable:
+    """Turns expected errors (FactcheckError) into one line on stderr and the error's exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except FactcheckError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("interrupted; existing files were left as they were", err=True)
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def echo_json(data: Any) -> None:
+    """Prints data as indented JSON on stdout (for --json)."""
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))

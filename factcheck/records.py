@@ -1,0 +1,193 @@
+"""The small typed records that pipeline stages pass to each other.
+
+Imports nothing heavy: every stage, the CLI and the tests can import it cheaply.
+Each record converts to and from plain JSON-ready dicts (`to_dict` / `from_dict`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+
+__all__ = [
+    "Document",
+    "Passage",
+    "SearchHit",
+    "Quantity",
+    "TimeExpression",
+    "Entity",
+    "Attribution",
+    "Claim",
+    "Evidence",
+    "CheckResult",
+    "VERDICTS",
+    "STANCES",
+    "to_dict",
+    "from_dict",
+]
+
+VERDICTS = ("SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO", "CONFLICTING")
+STANCES = ("entailment", "contradiction", "neutral")
+Verdict = Literal["SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO", "CONFLICTING"]
+
+T = TypeVar("T")
+
+
+@dataclass
+class Document:
+    """A reference document: its text and metadata, as read from the corpus."""
+
+    id: str
+    text: str
+    title: str = ""
+    source: str = ""  # path of the file it came from (and line, for JSONL)
+    url: str | None = None
+    date: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Passage:
+    """A window of a document's text, with character offsets into the document."""
+
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    ordinal: int  # position of the passage within its document
+    id: int = -1  # row id in the index store; -1 before indexing
+
+
+@dataclass
+class SearchHit:
+    """One retrieved passage with its document metadata and retrieval scores."""
+
+    passage: Passage
+    score: float
+    rank: int
+    title: str = ""
+    source: str = ""
+    url: str | None = None
+    scores: dict[str, float] = field(default_factory=dict)  # e.g. {"dense": .., "bm25": .., "rrf": ..}
+
+
+@dataclass
+class Quantity:
+    """A number mentioned in text: "half a million" -> value 500000, approximate."""
+
+    text: str
+    value: float
+    unit: str = ""  # e.g. "people", "%", "USD"; empty when none
+    bound: Literal["exact", "approx", "lower", "upper"] = "exact"
+    start: int = -1  # offsets within the claim text
+    end: int = -1
+
+
+@dataclass
+class TimeExpression:
+    """A date or time expression, normalised as far as the text allows."""
+
+    text: str
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    kind: str = "date"  # date, year, month, relative, duration, weekday
+    start: int = -1
+    end: int = -1
+
+
+@dataclass
+class Entity:
+    """A named entity in text (spaCy label set: PERSON, ORG, GPE, ...)."""
+
+    text: str
+    label: str
+    start: int = -1
+    end: int = -1
+
+
+@dataclass
+class Attribution:
+    """Who made a statement and how: "Ned Price told reporters" -> speaker, verb "told"."""
+
+    speaker: str
+    verb: str = ""
+    quote: bool = False  # the claim is (part of) a direct quotation
+
+
+@dataclass
+class Claim:
+    """A check-worthy factual claim extracted from an article (or typed by a user)."""
+
+    id: str
+    text: str  # the standalone claim
+    sentence: str = ""  # the original sentence
+    start: int = -1  # character span of the sentence in the article
+    end: int = -1
+    score: float = 1.0  # check-worthiness in [0, 1]
+    attribution: Attribution | None = None
+    quantities: list[Quantity] = field(default_factory=list)
+    dates: list[TimeExpression] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    source: str = ""  # the article it came from
+    label: str | None = None  # a gold verdict, when the claim comes from an evaluation set
+
+
+@dataclass
+class Evidence:
+    """One evidence sentence for a claim, with where it came from and why it counted."""
+
+    doc_id: str
+    sentence: str
+    stance: str = "neutral"  # entailment / contradiction / neutral, after numeric checks
+    probs: dict[str, float] = field(default_factory=dict)  # verdict model probabilities
+    title: str = ""
+    source: str = ""
+    url: str | None = None
+    passage_id: int = -1
+    passage: str = ""
+    passage_start: int = -1  # offsets of the passage in its document
+    passage_end: int = -1
+    sentence_start: int = -1  # offsets of the sentence in its document
+    sentence_end: int = -1
+    scores: dict[str, float] = field(default_factory=dict)  # retrieval scores
+    numeric: dict[str, Any] = field(default_factory=dict)  # quantity/date check outcome
+    why: str = ""
+
+
+@dataclass
+class CheckResult:
+    """The verdict on one claim, with its evidence and the models that made it."""
+
+    claim: Claim
+    verdict: Verdict
+    confidence: float
+    evidence: list[Evidence] = field(default_factory=list)
+    rationale: str = ""
+    models: dict[str, str] = field(default_factory=dict)  # embedder, verifier, index
+
+
+def to_dict(record: Any) -> dict[str, Any]:
+    """Converts a record (nested records included) to a JSON-ready dict."""
+    return dataclasses.asdict(record)
+
+
+_NESTED = {
+    "Claim": {"attribution": Attribution, "quantities": Quantity, "dates": TimeExpression, "entities": Entity},
+    "SearchHit": {"passage": Passage},
+    "CheckResult": {"claim": Claim, "evidence": Evidence},
+}
+
+
+def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+    """Builds a record from a dict made by `to_dict`, ignoring unknown keys (forward compatible)."""
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    kwargs = {k: v for k, v in data.items() if k in names}
+    for key, sub in _NESTED.get(cls.__name__, {}).items():
+        value = kwargs.get(key)
+        if isinstance(value, list):
+            kwargs[key] = [from_dict(sub, v) if isinstance(v, dict) else v for v in value]
+        elif isinstance(value, dict):
+            kwargs[key] = from_dict(sub, value)
+    return cls(**kwargs)
