@@ -1,0 +1,60 @@
+"""The report JSONL format: one `CheckResult` per line, with a schema version.
+
+The JSON Schema of one record is `factcheck/schemas/report.schema.json`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+from factcheck.errors import InputError
+from factcheck.records import CheckResult, from_dict, to_dict
+from factcheck.textio import atomic_write
+
+__all__ = ["REPORT_SCHEMA_VERSION", "record_of", "result_of", "write_report", "read_report", "iter_report_lines"]
+
+REPORT_SCHEMA_VERSION = "1"
+
+
+def record_of(result: CheckResult) -> dict[str, Any]:
+    """The JSON record of one result, schema version first."""
+    return {"schema_version": REPORT_SCHEMA_VERSION, **to_dict(result)}
+
+
+def result_of(record: dict[str, Any]) -> CheckResult:
+    """Builds a result back from its JSON record."""
+    return from_dict(CheckResult, record)
+
+
+def write_report(path: str | Path, results: Iterable[CheckResult]) -> None:
+    """Writes a report JSONL file atomically."""
+    with atomic_write(path) as handle:
+        for result in results:
+            handle.write(json.dumps(record_of(result), ensure_ascii=False) + "\n")
+
+
+def iter_report_lines(path: str | Path, skip_invalid: bool = False) -> Iterable[tuple[int, dict[str, Any]]]:
+    """Yields (line number, record) from a report; a malformed line raises InputError naming file:line."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such report file")
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                if not isinstance(record, dict) or "claim" not in record or "verdict" not in record:
+                    raise ValueError("not a report record (needs 'claim' and 'verdict')")
+            except ValueError as exc:
+                if skip_invalid:
+                    continue
+                raise InputError(f"{path}:{number}: malformed report line ({exc}); fix or remove that line") from None
+            yield number, record
+
+
+def read_report(path: str | Path) -> list[CheckResult]:
+    """Reads a report JSONL file into results."""
+    return [result_of(record) for _, record in iter_report_lines(path)]
