@@ -6,6 +6,7 @@ The JSON Schema of one record is `factcheck/schemas/report.schema.json`.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -13,7 +14,15 @@ from factcheck.errors import InputError
 from factcheck.records import CheckResult, from_dict, to_dict
 from factcheck.textio import atomic_write
 
-__all__ = ["REPORT_SCHEMA_VERSION", "record_of", "result_of", "write_report", "read_report", "iter_report_lines"]
+__all__ = [
+    "REPORT_SCHEMA_VERSION",
+    "record_of",
+    "result_of",
+    "write_report",
+    "read_report",
+    "iter_report_lines",
+    "PartialReport",
+]
 
 REPORT_SCHEMA_VERSION = "1"
 
@@ -58,3 +67,46 @@ def iter_report_lines(path: str | Path, skip_invalid: bool = False) -> Iterable[
 def read_report(path: str | Path) -> list[CheckResult]:
     """Reads a report JSONL file into results."""
     return [result_of(record) for _, record in iter_report_lines(path)]
+
+
+class PartialReport:
+    """A report being written claim by claim: finished results go to `<path>.partial` at once, so an
+    interrupted run can resume without redoing them; `finish` writes the final report atomically."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.partial = self.path.with_name(self.path.name + ".partial")
+        self.done: dict[str, dict[str, Any]] = {}
+        if self.partial.is_file():
+            with self.partial.open(encoding="utf-8") as handle:
+                for line in handle:
+                    try:
+                        record = json.loads(line)
+                        self.done[record["claim"]["id"]] = record
+                    except (ValueError, KeyError, TypeError):
+                        break  # a line cut short by the interruption: redo from there
+            self._rewrite()
+        self.partial.parent.mkdir(parents=True, exist_ok=True)
+        self._handle = self.partial.open("a", encoding="utf-8")
+
+    def _rewrite(self) -> None:
+        """Drops a torn last line by rewriting the partial file from what was read."""
+        with atomic_write(self.partial) as handle:
+            for record in self.done.values():
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def add(self, result: CheckResult) -> None:
+        """Appends one finished result durably."""
+        record = record_of(result)
+        self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self.done[result.claim.id] = record
+
+    def finish(self, order: list[str]) -> list[CheckResult]:
+        """Writes the report in claim order, removes the partial file, returns the results."""
+        self._handle.close()
+        results = [result_of(self.done[i]) for i in order if i in self.done]
+        write_report(self.path, results)
+        self.partial.unlink(missing_ok=True)
+        return results

@@ -1,0 +1,115 @@
+"""`factcheck check` (one claim or a claims file) and `factcheck article` (extract, then check)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from factcheck.cli.common import app, echo_json, guarded
+from factcheck.settings import default_index_dir
+
+INDEX_OPT = typer.Option(None, "--index", help="Index folder (default: $FACTCHECK_INDEX or .factcheck/index).")
+VERIFIER_OPT = typer.Option("bundled", "--verifier", help="Verdict model: 'bundled' or a Hugging Face NLI model name/path.")
+
+
+def _exports(results, html: Optional[Path], markdown: Optional[Path], claimreview: Optional[Path],
+             fever: Optional[Path], article: str = "", title: str = "Fact-check report") -> None:
+    """Writes the optional report formats, each atomically."""
+    import json
+
+    from factcheck.report.exports import claim_reviews, fever_prediction
+    from factcheck.report.html import html_report
+    from factcheck.report.markdown import markdown_report
+    from factcheck.textio import atomic_write_text
+
+    if html:
+        atomic_write_text(html, html_report(results, article, title))
+    if markdown:
+        atomic_write_text(markdown, markdown_report(results, title))
+    if claimreview:
+        atomic_write_text(claimreview, json.dumps(claim_reviews(results), indent=2, ensure_ascii=False) + "\n")
+    if fever:
+        atomic_write_text(fever, "".join(json.dumps(fever_prediction(r)) + "\n" for r in results))
+
+
+def _print_result(result) -> None:
+    """Prints one verdict readably."""
+    colour = {"SUPPORTED": "green", "REFUTED": "red", "CONFLICTING": "yellow"}.get(result.verdict, "white")
+    typer.secho(f"{result.verdict} ({result.confidence:.2f})  {result.claim.text}", fg=colour, bold=True)
+    typer.echo(f"  {result.rationale}")
+    for e in result.evidence[:3]:
+        typer.echo(f"  - [{e.stance} {e.probs.get(e.stance, 0):.2f}] {e.sentence}  ({e.title or e.doc_id}, {e.source})")
+
+
+def _summary(results, out: Optional[Path]) -> dict:
+    from collections import Counter
+
+    return {"claims": len(results), "verdicts": dict(Counter(r.verdict for r in results)), "output": str(out) if out else None}
+
+
+@app.command()
+@guarded
+def check(
+    claim: Optional[str] = typer.Argument(None, help="A claim to check, in quotes."),
+    claims: Optional[Path] = typer.Option(None, "--claims", help="A claims JSONL file (from `factcheck extract`)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the report JSONL here."),
+    index: Optional[Path] = INDEX_OPT,
+    verifier: str = VERIFIER_OPT,
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip malformed lines of --claims instead of failing."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Also write an HTML report."),
+    markdown: Optional[Path] = typer.Option(None, "--markdown", help="Also write a Markdown summary."),
+    claimreview: Optional[Path] = typer.Option(None, "--claimreview", help="Also write schema.org ClaimReview JSON-LD."),
+    fever: Optional[Path] = typer.Option(None, "--fever", help="Also write FEVER-style predictions JSONL."),
+    batch_size: int = typer.Option(16, "--batch-size", min=1, help="Claims per model batch."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON instead of readable text."),
+) -> None:
+    """Check one claim, or every claim in a claims JSONL file (resumable: rerun to continue)."""
+    from factcheck.errors import InputError
+    from factcheck.pipeline import Checker
+
+    if (claim is None) == (claims is None):
+        raise InputError("give either a claim in quotes or --claims FILE, not both or neither")
+    checker = Checker.from_index(index or default_index_dir(), verifier=verifier)
+    if claim is not None:
+        if not claim.strip():
+            raise InputError("the claim is empty; pass the sentence to check in quotes")
+        results = [checker.check_one(claim.strip())]
+    else:
+        from factcheck.claims.io import read_claims
+
+        results = _run_batch(checker, read_claims(claims, skip_invalid=skip_invalid), output, batch_size)
+    if output and claim is not None:
+        from factcheck.report import write_report
+
+        write_report(output, results)
+    _exports(results, html, markdown, claimreview, fever)
+    if json_out:
+        from factcheck.report import record_of
+
+        echo_json(record_of(results[0]) if claim is not None else _summary(results, output))
+    elif claim is not None or not output:
+        for r in results:
+            _print_result(r)
+    else:
+        typer.echo(f"checked {len(results)} claims -> {output}  {_summary(results, output)['verdicts']}")
+
+
+def _run_batch(checker, claims, output: Optional[Path], batch_size: int):
+    """Checks claims with a progress bar; with -o, finished claims are kept in OUTPUT.partial so an
+    interrupted run resumes where it stopped."""
+    from tqdm import tqdm
+
+    from factcheck.report.jsonl import PartialReport
+
+    run = PartialReport(output) if output else None
+    todo = [c for c in claims if not run or c.id not in run.done]
+    results = []
+    with tqdm(total=len(claims), initial=len(claims) - len(todo), desc="checking", unit="claim", disable=None) as bar:
+        for result in checker.check_stream(todo, batch_size=batch_size):
+            if run:
+                run.add(result)
+            results.append(result)
+            bar.update(1)
+    return run.finish([c.id for c in claims]) if run else results

@@ -1,0 +1,70 @@
+"""Evidence selection: candidate sentences inside retrieved passages, ranked by similarity to the
+claim and chosen for diversity (maximal marginal relevance), so that five copies of one fact do not
+crowd out the rest."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from factcheck.ingest import split_sentences
+from factcheck.records import Evidence, SearchHit
+
+__all__ = ["candidate_sentences", "mmr_select", "clean", "MIN_SENTENCE_CHARS"]
+
+MIN_SENTENCE_CHARS = 25  # shorter pieces are headings or list numbers, not evidence
+_SPACE = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """Collapses runs of whitespace (hard-wrapped source text) into single spaces."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def candidate_sentences(hits: list[SearchHit]) -> list[Evidence]:
+    """Every distinct sentence of the retrieved passages, with offsets into its document."""
+    seen: set[str] = set()
+    out: list[Evidence] = []
+    for hit in hits:
+        p = hit.passage
+        for start, end in split_sentences(p.text):
+            sentence = clean(p.text[start:end])
+            key = sentence.lower()
+            if len(sentence) < MIN_SENTENCE_CHARS or key in seen:
+                continue
+            seen.add(key)
+            out.append(
+                Evidence(
+                    doc_id=p.doc_id,
+                    sentence=sentence,
+                    title=hit.title,
+                    source=hit.source,
+                    url=hit.url,
+                    passage_id=p.id,
+                    passage=p.text,
+                    passage_start=p.start,
+                    passage_end=p.end,
+                    sentence_start=p.start + start,
+                    sentence_end=p.start + end,
+                    scores={**hit.scores, "rank": float(hit.rank)},
+                )
+            )
+    return out
+
+
+def mmr_select(query: np.ndarray, candidates: np.ndarray, n: int, diversity: float = 0.3) -> list[int]:
+    """Picks `n` candidate rows by maximal marginal relevance over unit vectors: relevance to the
+    query minus `diversity` times the similarity to what was already picked."""
+    if len(candidates) == 0:
+        return []
+    relevance = candidates @ query
+    chosen: list[int] = []
+    best_overlap = np.zeros(len(candidates), dtype=np.float32)
+    while len(chosen) < min(n, len(candidates)):
+        score = (1 - diversity) * relevance - diversity * best_overlap
+        score[chosen] = -np.inf
+        pick = int(np.argmax(score))
+        chosen.append(pick)
+        best_overlap = np.maximum(best_overlap, candidates @ candidates[pick])
+    return chosen

@@ -1,0 +1,173 @@
+"""Check claims end to end: retrieve passages, select evidence sentences, run the verdict model,
+apply the number and date checks, and aggregate one verdict per claim.
+
+    >>> from factcheck.pipeline import Checker
+    >>> checker = Checker.from_index(".factcheck/index")        # loads embedder, index and verifier once
+    >>> result = checker.check_one("The conflict has killed half a million people.")
+    >>> result.verdict, result.confidence
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Protocol, Sequence
+
+import numpy as np
+
+from factcheck.evidence import candidate_sentences, mmr_select
+from factcheck.records import STANCES, CheckResult, Claim, Evidence, Quantity, SearchHit, TimeExpression
+from factcheck.verify.aggregate import adjust_probs, decide, stance_of
+from factcheck.verify.numeric import check_numbers
+
+__all__ = ["Checker", "rationale_for", "NumberParser"]
+
+NumberParser = Callable[[str], tuple[list[Quantity], list[TimeExpression]]]
+
+
+class _Retriever(Protocol):
+    def search_many(self, queries: Sequence[str], k: int = 10) -> list[list[SearchHit]]: ...
+
+
+class _Verifier(Protocol):
+    name: str
+
+    def predict(self, pairs: list[tuple[str, str]], batch_size: int = 32) -> np.ndarray: ...
+
+
+def default_number_parser() -> NumberParser:
+    """The claims stage's quantity and date parsers, as one function over a text."""
+    from factcheck.claims.dates import find_dates
+    from factcheck.claims.quantities import find_quantities
+
+    return lambda text: (find_quantities(text), find_dates(text))
+
+
+class Checker:
+    """Owns the retriever, embedder and verdict model for a run; check claims in batches."""
+
+    def __init__(
+        self,
+        retriever: _Retriever,
+        verifier: _Verifier,
+        embedder,
+        models: dict[str, str] | None = None,
+        passages: int = 8,
+        evidence: int = 5,
+        parse_numbers: NumberParser | None = None,
+    ):
+        self.retriever = retriever
+        self.verifier = verifier
+        self.embedder = embedder
+        self.models = models or {}
+        self.passages = passages
+        self.evidence = evidence
+        self.parse_numbers = parse_numbers or default_number_parser()
+
+    @classmethod
+    def from_index(cls, index_dir: str | Path, verifier: str = "bundled", mode: str = "hybrid", **kwargs) -> "Checker":
+        """Opens an index with its own embedder and loads the verdict model."""
+        from factcheck.index import open_index
+        from factcheck.retrieve import Retriever
+        from factcheck.verify import load_verifier
+
+        index = open_index(index_dir)
+        retriever = Retriever(index, mode=mode)
+        model = load_verifier(verifier)
+        models = {
+            "embedder": index.manifest.embedder,
+            "verifier": model.name,
+            "index": f"{Path(index_dir).resolve()} ({index.manifest.passages} passages)",
+        }
+        return cls(retriever, model, retriever.embedder, models=models, **kwargs)
+
+    def check_one(self, text: str) -> CheckResult:
+        """Checks one claim given as text."""
+        return self.check([Claim(id="claim-1", text=text)])[0]
+
+    def check(self, claims: Sequence[Claim]) -> list[CheckResult]:
+        """Checks a batch of claims; every model call is batched across the claims."""
+        if not claims:
+            return []
+        hits = self.retriever.search_many([c.text for c in claims], k=self.passages)
+        chosen = self._select_evidence(claims, hits)
+        flat = [(c, e) for c, evs in zip(claims, chosen) for e in evs]
+        probs = self.verifier.predict([(e.sentence, c.text) for c, e in flat]) if flat else np.zeros((0, 3))
+        results, row = [], 0
+        for claim, evs in zip(claims, chosen):
+            results.append(self._judge(claim, evs, probs[row : row + len(evs)]))
+            row += len(evs)
+        return results
+
+    def check_stream(self, claims: Iterable[Claim], batch_size: int = 16) -> Iterator[CheckResult]:
+        """Checks claims batch by batch, yielding results as they are ready (for progress and resume)."""
+        batch: list[Claim] = []
+        for claim in claims:
+            batch.append(claim)
+            if len(batch) == batch_size:
+                yield from self.check(batch)
+                batch = []
+        yield from self.check(batch)
+
+    def _select_evidence(self, claims: Sequence[Claim], hits: list[list[SearchHit]]) -> list[list[Evidence]]:
+        """Candidate sentences per claim, ranked by embedding similarity and picked for diversity."""
+        candidates = [candidate_sentences(h) for h in hits]
+        texts = [c.text for c in claims] + [e.sentence for cands in candidates for e in cands]
+        vectors = self.embedder.encode(texts)
+        claim_vecs, sent_vecs = vectors[: len(claims)], vectors[len(claims) :]
+        chosen, row = [], 0
+        for i, cands in enumerate(candidates):
+            block = sent_vecs[row : row + len(cands)]
+            row += len(cands)
+            picks = mmr_select(claim_vecs[i], block, self.evidence)
+            for j in picks:
+                cands[j].scores["similarity"] = float(block[j] @ claim_vecs[i])
+            chosen.append([cands[j] for j in picks])
+        return chosen
+
+    def _judge(self, claim: Claim, evidence: list[Evidence], probs: np.ndarray) -> CheckResult:
+        """Numeric checks on top of the model probabilities, then the verdict."""
+        claim_q, claim_d = claim.quantities, claim.dates
+        if not claim_q and not claim_d:
+            claim_q, claim_d = self.parse_numbers(claim.text)
+        adjusted = []
+        for e, p in zip(evidence, probs):
+            ev_q, ev_d = self.parse_numbers(e.sentence)
+            check = check_numbers(claim_q, claim_d, ev_q, ev_d)
+            adj, why = adjust_probs(tuple(float(x) for x in p), check)
+            e.probs = {"model_" + s: round(float(v), 4) for s, v in zip(STANCES, p)} | {
+                s: round(v, 4) for s, v in zip(STANCES, adj)
+            }
+            e.stance = stance_of(adj)
+            e.numeric = check.to_dict()
+            e.why = why or f"the verdict model reads it as {e.stance}"
+            adjusted.append(adj)
+        decision = decide(adjusted)
+        order = sorted(range(len(evidence)), key=lambda i: -max(adjusted[i][0], adjusted[i][1]))
+        evidence = [evidence[i] for i in order]
+        result = CheckResult(claim, decision.verdict, round(decision.confidence, 4), evidence, models=dict(self.models))
+        result.rationale = rationale_for(result)
+        return result
+
+
+def rationale_for(result: CheckResult) -> str:
+    """One paragraph that explains the verdict from the evidence."""
+    support = [e for e in result.evidence if e.stance == "entailment"]
+    refute = [e for e in result.evidence if e.stance == "contradiction"]
+
+    def cite(e: Evidence) -> str:
+        return f"“{e.sentence}” ({e.title or e.doc_id}; {e.why})"
+
+    if result.verdict == "SUPPORTED":
+        text = f"Supported by {len(support)} evidence sentence(s); strongest: {cite(support[0])}."
+    elif result.verdict == "REFUTED":
+        text = f"Refuted by {len(refute)} evidence sentence(s); strongest: {cite(refute[0])}."
+    elif result.verdict == "CONFLICTING":
+        text = f"The evidence points both ways: {cite(support[0])} supports it, while {cite(refute[0])} contradicts it."
+    elif result.evidence:
+        text = (
+            f"None of the {len(result.evidence)} closest evidence sentences establishes or refutes the claim; "
+            f"the closest is “{result.evidence[0].sentence}” ({result.evidence[0].title or result.evidence[0].doc_id})."
+        )
+    else:
+        text = "The index holds no passage related to the claim."
+    return text

@@ -1,0 +1,106 @@
+"""The checking pipeline with small stand-ins for the retriever, embedder and verdict model."""
+
+import re
+
+import numpy as np
+
+from factcheck.pipeline import Checker
+from factcheck.records import Claim, Passage, Quantity, SearchHit, TimeExpression
+from factcheck.report.jsonl import PartialReport, read_report
+
+DOC = (
+    "The regime is responsible for the death of more than 500,000 Syrian civilians. "
+    "The weather in Damascus was mild that spring. "
+    "The Caesar Act became law on December 20, 2019."
+)
+
+
+class Retriever:
+    def search_many(self, queries, k=10):
+        passage = Passage("res-99", DOC, 0, len(DOC), 0, id=7)
+        return [[SearchHit(passage, 1.0, 0, title="S.Res.99", source="corpus/res.txt", scores={"rrf": 0.03})] for _ in queries]
+
+
+class Embedder:
+    """Bag-of-words vectors: similar wording, similar vectors."""
+
+    def encode(self, texts):
+        out = np.zeros((len(texts), 64), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in re.findall(r"[a-z]+", t.lower()):
+                out[i, hash(w) % 64] += 1
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+class Verifier:
+    """Entails when the evidence shares the claim's key word, else neutral."""
+
+    name = "fake-nli"
+
+    def predict(self, pairs, batch_size=32):
+        rows = []
+        for evidence, claim in pairs:
+            key = "death" if "killed" in claim else "law" if "law" in claim or "effect" in claim else "?"
+            rows.append([0.9, 0.05, 0.05] if key in evidence else [0.05, 0.05, 0.9])
+        return np.array(rows)
+
+
+def parse(text):
+    qs = [Quantity(m.group(), float(m.group().replace(",", "")), "people") for m in re.finditer(r"\d[\d,]{3,}", text)]
+    if "half a million" in text:
+        qs.append(Quantity("half a million", 500_000, "people", "approx"))
+    if "two million" in text:
+        qs.append(Quantity("two million", 2_000_000, "people"))
+    for q in qs:
+        if "more than " + q.text in text:
+            q.bound = "lower"
+    years = [TimeExpression(y, year=int(y)) for y in re.findall(r"\b(?:19|20)\d\d\b", text)]
+    return qs, years
+
+
+def checker():
+    return Checker(Retriever(), Verifier(), Embedder(), models={"verifier": "fake-nli"}, parse_numbers=parse)
+
+
+def test_supported_with_agreeing_numbers():
+    r = checker().check_one("The conflict has killed half a million people.")
+    assert r.verdict == "SUPPORTED"
+    top = r.evidence[0]
+    assert "500,000" in top.sentence and top.stance == "entailment"
+    assert top.numeric["quantities"] == "agree"
+    assert DOC[top.sentence_start : top.sentence_end] == top.sentence
+    assert "500,000" in r.rationale and r.models["verifier"] == "fake-nli"
+
+
+def test_changed_number_is_refuted():
+    r = checker().check_one("The conflict has killed two million people.")
+    assert r.verdict == "REFUTED"
+    assert r.evidence[0].numeric["quantities"] == "disagree" and "disagree" in r.evidence[0].why
+
+
+def test_other_event_date_does_not_establish_claim():
+    r = checker().check_one("The Caesar Act took effect in 2020.")
+    assert r.verdict == "NOT_ENOUGH_INFO"
+    assert any(e.numeric["dates"] == "differ" for e in r.evidence)
+
+
+def test_evidence_is_distinct_sentences():
+    r = checker().check_one("The conflict has killed half a million people.")
+    sentences = [e.sentence for e in r.evidence]
+    assert len(sentences) == len(set(sentences)) == 3
+
+
+def test_partial_report_resumes(tmp_path):
+    out = tmp_path / "report.jsonl"
+    claims = [Claim(id=f"c{i}", text=t) for i, t in enumerate(["X killed two million people.", "Y killed 500,000 people."])]
+    first = PartialReport(out)
+    first.add(checker().check([claims[0]])[0])
+    first._handle.close()  # interrupted here
+    with open(first.partial, "a") as handle:
+        handle.write('{"schema_version": "1", "claim": {"id"')  # torn line
+    second = PartialReport(out)
+    assert set(second.done) == {"c0"}
+    second.add(checker().check([claims[1]])[0])
+    results = second.finish(["c0", "c1"])
+    assert [r.claim.id for r in results] == ["c0", "c1"]
+    assert [r.claim.id for r in read_report(out)] == ["c0", "c1"] and not second.partial.exists()
