@@ -1,3 +1,106 @@
-"""CLI commands for this stage (registered on the shared Typer app)."""
+"""CLI commands of the index stage: `factcheck index`, `factcheck search`, `factcheck info`."""
 
-from factcheck.cli.common import app, train_app  # noqa: F401
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from factcheck.cli.common import app, echo_json, guarded
+
+__all__ = ["index", "search", "info"]
+
+_INDEX_HELP = "Index folder (default: $FACTCHECK_INDEX, else .factcheck/index)."
+
+
+@app.command()
+@guarded
+def index(
+    paths: List[Path] = typer.Argument(..., help="Corpus files or folders (.txt, .md, .html, .jsonl)."),
+    index_dir: Optional[Path] = typer.Option(None, "--index", help=_INDEX_HELP),
+    embedder: Optional[str] = typer.Option(
+        None, "--embedder", help="sentence-transformers model name or path (default: the index's, else all-MiniLM-L6-v2)."
+    ),
+    faiss: Optional[str] = typer.Option(
+        None, "--faiss", help="FAISS index: auto, flat, hnsw, ivf, or a faiss index_factory string (e.g. IVF256,SQ8)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
+) -> None:
+    """Index (or re-index) a reference corpus: only new or changed documents are embedded."""
+    from factcheck.index import build_index
+
+    stats = build_index(paths, index_dir, embedder=embedder, faiss=faiss, progress=not as_json)
+    for path, reason in stats.skipped:
+        typer.echo(f"warning: skipped {reason}", err=True)
+    if as_json:
+        echo_json(stats.to_dict())
+        return
+    typer.echo(
+        f"indexed {stats.documents} documents ({stats.passages} passages, {stats.embedded} embedded) into "
+        f"{stats.index}: {stats.added} added, {stats.updated} updated, {stats.removed} removed, "
+        f"{stats.unchanged} unchanged, {stats.duplicates} duplicates, {len(stats.skipped)} skipped "
+        f"[{stats.faiss}, {stats.seconds:.1f} s]"
+    )
+
+
+@app.command()
+@guarded
+def search(
+    query: str = typer.Argument(..., help="What to search for."),
+    k: int = typer.Option(5, "-k", "--top", min=1, max=1000, help="Number of passages to show."),
+    index_dir: Optional[Path] = typer.Option(None, "--index", help=_INDEX_HELP),
+    mode: str = typer.Option("hybrid", "--mode", help="hybrid (dense + BM25, fused), dense or bm25."),
+    embedder: Optional[str] = typer.Option(None, "--embedder", help="Must match the index's embedder."),
+    as_json: bool = typer.Option(False, "--json", help="Print the hits as JSON."),
+) -> None:
+    """Search the indexed corpus and print the best passages."""
+    from factcheck.records import to_dict
+    from factcheck.retrieve import Retriever
+
+    with Retriever(index_dir, mode=mode, embedder=embedder) as retriever:
+        hits = retriever.search(query, k)
+    if as_json:
+        echo_json([to_dict(hit) for hit in hits])
+        return
+    if not hits:
+        typer.echo("no matching passages")
+    for hit in hits:
+        scores = ", ".join(f"{name} {value:.3f}" for name, value in hit.scores.items())
+        where = f"{hit.source} [{hit.passage.start}:{hit.passage.end}]"
+        typer.echo(f"{hit.rank}. {hit.title or hit.passage.doc_id}  ({scores})\n   {where}")
+        body = " ".join(hit.passage.text.split())
+        typer.echo(textwrap.indent(textwrap.fill(body, width=96), "   ") + "\n")
+
+
+@app.command()
+@guarded
+def info(
+    index_dir: Optional[Path] = typer.Option(None, "--index", help=_INDEX_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
+) -> None:
+    """Show what an index holds: counts, embedder, FAISS type, sources and times."""
+    from factcheck.index import open_index
+
+    with open_index(index_dir) as opened:
+        data = opened.info()
+    if as_json:
+        echo_json(data)
+        return
+    counts = data["counts"]
+    faiss = data["faiss"]
+    lines = [
+        ("index", data["path"]),
+        ("documents", counts["documents"]),
+        ("passages", counts["passages"]),
+        ("skipped files", counts.get("skipped", 0)),
+        ("embedder", f"{data['embedder']} (dim {data['dim']}, {data['normalization']}, {data['metric']})"),
+        ("faiss", f"{faiss['type']} ({faiss['factory']}{', ' + str(faiss['params']) if faiss['params'] else ''})"),
+        ("sources", ", ".join(data.get("sources", []))),
+        ("created", data.get("created")),
+        ("updated", data.get("updated")),
+        ("schema", f"v{data['schema_version']}, factcheck {data.get('factcheck_version')}"),
+    ]
+    for name, value in lines:
+        typer.echo(f"{name + ':':<15}{value}")

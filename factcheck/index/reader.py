@@ -1,0 +1,132 @@
+"""An opened index: manifest, SQLite store, vectors, FAISS and BM25 (the last three loaded on first use)."""
+
+from __future__ import annotations
+
+import sqlite3
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Sequence
+
+from factcheck.errors import IndexError_
+from factcheck.index import lexical, vectors
+from factcheck.index.manifest import check_files, read_manifest, rebuild_hint
+from factcheck.index.store import STORE_FILE, Store
+from factcheck.records import Document, SearchHit
+from factcheck.settings import default_index_dir
+
+__all__ = ["Index", "open_index", "canonical_name"]
+
+
+def canonical_name(name: str) -> str:
+    """An embedder's recorded name: the bundled model's aliases all become its one name."""
+    from factcheck.embed import _BUNDLED_ALIASES, DEFAULT_EMBEDDER
+
+    return DEFAULT_EMBEDDER if name in _BUNDLED_ALIASES else name
+
+
+class Index:
+    """A built index, opened read-only. Use `open_index` to get one; close it (or use `with`) when done."""
+
+    def __init__(self, path: Path, manifest: dict[str, Any]):
+        self.path = path
+        self.manifest = manifest
+        self.generation = check_files(path, manifest)
+        try:
+            self.store = Store(self.generation / STORE_FILE)
+            stored = self.store.count("passages")
+        except sqlite3.Error as exc:
+            raise self._corrupt(f"{STORE_FILE}: {exc}") from None
+        if stored != self.size:
+            raise self._corrupt(f"{STORE_FILE} holds {stored} passages, the manifest says {self.size}")
+
+    @property
+    def embedder_name(self) -> str:
+        """The name of the embedder that built the vectors."""
+        return str(self.manifest["embedder"])
+
+    @property
+    def size(self) -> int:
+        """The number of passages."""
+        return int(self.manifest["counts"]["passages"])
+
+    def check_embedder(self, name: str | None) -> None:
+        """Raises IndexError_ when `name` is given and is not the embedder this index was built with."""
+        if name is None or canonical_name(name) == self.embedder_name:
+            return
+        raise IndexError_(
+            f"{self.path}: index was built with embedder {self.embedder_name!r}, not {name!r}; re-index with "
+            f"--embedder {name}, or search with --embedder {self.embedder_name}"
+        )
+
+    @cached_property
+    def vectors(self) -> Any:
+        """The passage vectors, an (n, dim) float32 memory map."""
+        try:
+            array = vectors.open_vectors(self.generation / vectors.VECTORS_FILE)
+        except (OSError, ValueError) as exc:
+            raise self._corrupt(f"{vectors.VECTORS_FILE}: {exc}") from None
+        if array.shape != (self.size, int(self.manifest["dim"])):
+            raise self._corrupt(f"{vectors.VECTORS_FILE} has shape {array.shape}")
+        return array
+
+    @cached_property
+    def faiss(self) -> Any:
+        """The FAISS index over the vectors (ids = passage ids)."""
+        try:
+            index = vectors.load_faiss(self.generation / vectors.FAISS_FILE, self.manifest["faiss"].get("params", {}))
+        except RuntimeError as exc:
+            raise self._corrupt(f"{vectors.FAISS_FILE}: {vectors._first_line(exc)}") from None
+        if index.ntotal != self.size:
+            raise self._corrupt(f"{vectors.FAISS_FILE} holds {index.ntotal} vectors, expected {self.size}")
+        return index
+
+    @cached_property
+    def bm25(self) -> Any:
+        """The bm25s model over the passages (ids = passage ids)."""
+        try:
+            return lexical.load_bm25(self.generation / lexical.BM25_DIR)
+        except Exception as exc:  # noqa: BLE001 - bm25s raises many types for damaged files
+            raise self._corrupt(f"{lexical.BM25_DIR}/: {type(exc).__name__}: {exc}") from None
+
+    def hits(self, ids: Sequence[int]) -> dict[int, SearchHit]:
+        """SearchHits (passage and document metadata, unscored) for passage ids."""
+        return self.store.hits(ids)
+
+    def document(self, doc_id: str) -> Document | None:
+        """The stored document with this id (full text, metadata), or None."""
+        found = self.store.document(doc_id)
+        return found[0] if found else None
+
+    def info(self) -> dict[str, Any]:
+        """What the index holds: the manifest plus its folder."""
+        return {"path": str(self.path), **{k: v for k, v in self.manifest.items() if k != "files"}}
+
+    def close(self) -> None:
+        """Closes the store (vectors and FAISS are released with the object)."""
+        self.store.close()
+
+    def __enter__(self) -> "Index":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _corrupt(self, detail: str) -> IndexError_:
+        """The error for a damaged index file."""
+        return IndexError_(f"{self.path}: index is corrupted ({detail}); {rebuild_hint(self.path, self.manifest)}")
+
+
+def open_index(path: str | Path | None = None, embedder: str | None = None) -> Index:
+    """Opens the index in `path` (default: settings.default_index_dir()) for search.
+
+    Raises IndexError_ when the folder is missing, partial or corrupted, or when `embedder` is given
+    and differs from the one the index was built with.
+    """
+    folder = Path(path) if path is not None else default_index_dir()
+    index = Index(folder, read_manifest(folder))
+    try:
+        index.check_embedder(embedder)
+    except IndexError_:
+        index.close()
+        raise
+    return index

@@ -1,0 +1,296 @@
+"""Corpus ingestion: files and folders (.txt .md .html .jsonl) → Documents → Passages with offsets.
+
+    >>> from factcheck.ingest import read_corpus, split_passages
+    >>> corpus = read_corpus(["corpus/"])
+    >>> for doc in corpus.documents:            # a generator; skipped files are counted as it runs
+    ...     passages = split_passages(doc)
+    >>> corpus.skipped                          # [(path, reason), ...]
+
+Every passage keeps character offsets into its document's text: `doc.text[p.start:p.end] == p.text`.
+`split_sentences` is the one sentence splitter of this stage; the pipeline reuses it to pick
+evidence sentences inside passages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from factcheck.errors import InputError
+from factcheck.records import Document, Passage
+from factcheck.textio import read_text
+
+__all__ = [
+    "SUFFIXES",
+    "READERS",
+    "IGNORED_NAMES",
+    "Corpus",
+    "read_corpus",
+    "read_file",
+    "split_sentences",
+    "split_passages",
+    "content_hash",
+    "PASSAGE_CHARS",
+    "PASSAGE_OVERLAP",
+]
+
+PASSAGE_CHARS = 600  # target passage length: ~130 word pieces, inside MiniLM's 256-token window
+PASSAGE_OVERLAP = 1  # sentences repeated at the start of the next passage
+
+# ---------------------------------------------------------------- sentences
+
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gen", "col", "lt", "sgt", "gov", "pres", "st", "jr", "sr",
+    "no", "nos", "vol", "art", "sec", "fig", "inc", "ltd", "co", "corp", "vs", "etc", "e.g", "i.e", "approx",
+    "res", "cong", "pp", "para", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.n", "u.k",
+}
+# A candidate end: terminal punctuation (plus closing quotes/brackets) then whitespace, or a
+# clause-ending semicolon/colon at a line end (legal "Whereas ...;" lists), or a blank line.
+_BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*(?=\s)|[;:](?=[ \t]*\n)|\n[ \t]*\n""")
+_NEXT_START = re.compile(r"""\s*["'“‘(\[]*[A-Z0-9#*\-•]""")
+
+
+def _is_abbreviation(text: str, end: int) -> bool:
+    """Tells whether the period ending at `end` closes an abbreviation or an initial ("Mr.", "U.S.", "J.")."""
+    match = re.search(r"([A-Za-z.]+)\.$", text[max(0, end - 12) : end])
+    if not match:
+        return False
+    word = match.group(1).lower()
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Splits text into sentence spans `(start, end)`, whitespace trimmed, covering every non-blank character.
+
+    A light regex splitter (abbreviation-aware, paragraph breaks and line-final semicolons end a
+    sentence) meant for passage windows and evidence sentences, not for linguistic analysis.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end()
+        token = match.group()
+        if token[0] == "." and token.rstrip("\"'”’)]") == "." and _is_abbreviation(text, match.start() + 1):
+            continue
+        if token[0] in ".!?" and not _NEXT_START.match(text, end):
+            continue
+        _add_span(text, start, end, spans)
+        start = end
+    _add_span(text, start, len(text), spans)
+    return spans
+
+
+def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    """Appends text[start:end] as a span with surrounding whitespace trimmed, if it is not blank."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def _hard_wrap(text: str, start: int, end: int, size: int) -> list[tuple[int, int]]:
+    """Cuts an over-long sentence into pieces of at most `size` characters, at whitespace where possible."""
+    pieces = []
+    while end - start > size:
+        cut = text.rfind(" ", start + size // 2, start + size)
+        cut = cut if cut > start else start + size
+        _add_span(text, start, cut, pieces)
+        start = cut
+    _add_span(text, start, end, pieces)
+    return pieces
+
+
+# ---------------------------------------------------------------- passages
+
+
+def split_passages(doc: Document, size: int = PASSAGE_CHARS, overlap: int = PASSAGE_OVERLAP) -> list[Passage]:
+    """Groups a document's sentences into windows of about `size` characters; consecutive windows
+    share `overlap` sentences. Offsets point into `doc.text`."""
+    sentences = [piece for s, e in split_sentences(doc.text) for piece in _hard_wrap(doc.text, s, e, size)]
+    passages: list[Passage] = []
+    i = 0
+    while i < len(sentences):
+        j = i + 1
+        while j < len(sentences) and sentences[j][1] - sentences[i][0] <= size:
+            j += 1
+        start, end = sentences[i][0], sentences[j - 1][1]
+        passages.append(Passage(doc.id, doc.text[start:end], start, end, len(passages)))
+        if j >= len(sentences):
+            break
+        i = _next_window_start(sentences, i, j, overlap, size)
+    return passages
+
+
+def _next_window_start(sentences: list[tuple[int, int]], i: int, j: int, overlap: int, size: int) -> int:
+    """Where the next window starts: `overlap` sentences back, fewer when they would crowd out the next sentence."""
+    back = min(overlap, j - i - 1)
+    while back > 0 and sentences[j][1] - sentences[j - back][0] > size:
+        back -= 1
+    return j - back
+
+
+def content_hash(text: str) -> str:
+    """The SHA-256 of a document's text: equal hashes mean duplicate documents."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------- readers
+
+
+def _normalise(text: str) -> str:
+    """Unifies line endings so offsets do not depend on the platform that wrote the file."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _first_line_title(text: str) -> str:
+    """The first non-blank line, without Markdown heading marks, cut to 200 characters."""
+    for line in text.splitlines():
+        line = line.strip().lstrip("#").strip().strip("[]").strip()
+        if line:
+            return line[:200]
+    return ""
+
+
+def _read_plain(path: Path, doc_id: str, raw: str) -> Iterator[Document]:
+    """Reads a .txt file: the whole file is the document; the title is its first line."""
+    text = _normalise(raw)
+    yield Document(doc_id, text, _first_line_title(text), str(path), meta={"format": "txt"})
+
+
+def _read_markdown(path: Path, doc_id: str, raw: str) -> Iterator[Document]:
+    """Reads a .md file: the title is the first heading (else the first line); front matter is kept as text."""
+    text = _normalise(raw)
+    heading = re.search(r"^#{1,6}\s+(.+?)\s*#*\s*$", text, re.MULTILINE)
+    title = heading.group(1)[:200] if heading else _first_line_title(text)
+    yield Document(doc_id, text, title, str(path), meta={"format": "md"})
+
+
+def _read_html(path: Path, doc_id: str, html: str) -> Iterator[Document]:
+    """Reads an .html file: trafilatura extracts the main text (navigation, ads and footers removed)."""
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True) or ""
+    meta = trafilatura.extract_metadata(html)
+    title = (meta.title if meta and meta.title else "") or _first_line_title(text)
+    url = meta.url if meta and meta.url else None
+    date = meta.date if meta and meta.date else None
+    yield Document(doc_id, _normalise(text), title, str(path), url=url, date=date, meta={"format": "html"})
+
+
+def _read_jsonl(path: Path, doc_id: str, raw: str) -> Iterator[Document]:
+    """Reads a .jsonl file, one document per line: {"id", "title", "text", optional "url", "date"}."""
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}: not valid JSON ({exc.msg}); each line must be one JSON object") from None
+        yield _jsonl_document(record, where)
+
+
+def _jsonl_document(record: object, where: str) -> Document:
+    """Checks one JSONL record and turns it into a Document."""
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: expected a JSON object with id, title and text")
+    missing = [key for key in ("id", "text") if not record.get(key)]
+    if missing:
+        raise InputError(f"{where}: missing {', '.join(missing)}; each line needs id, title and text")
+    if not isinstance(record["text"], str):
+        raise InputError(f"{where}: 'text' must be a string")
+    text = _normalise(record["text"])
+    extra = {k: v for k, v in record.items() if k not in {"id", "title", "text", "url", "date"}}
+    title = str(record.get("title") or _first_line_title(text))
+    return Document(
+        str(record["id"]), text, title, where, url=record.get("url"), date=record.get("date"),
+        meta={"format": "jsonl", **extra},
+    )
+
+
+READERS: dict[str, Callable[[Path, str, str], Iterator[Document]]] = {
+    ".txt": _read_plain,
+    ".text": _read_plain,
+    ".md": _read_markdown,
+    ".markdown": _read_markdown,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".jsonl": _read_jsonl,
+}
+SUFFIXES = tuple(READERS)
+IGNORED_NAMES = {"sources.md"}  # a corpus folder's list of sources describes the corpus; it is not part of it
+
+
+def read_file(path: str | Path, doc_id: str | None = None, text: str | None = None) -> Iterator[Document]:
+    """Reads the documents of one corpus file (one, or one per line for .jsonl); `text` skips the disk read."""
+    path = Path(path)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise InputError(f"{path}: unsupported file type; use one of {', '.join(SUFFIXES)}")
+    return reader(path, doc_id or str(path), read_text(path) if text is None else text)
+
+
+# ---------------------------------------------------------------- corpus
+
+
+@dataclass
+class Corpus:
+    """The documents under some paths, read lazily; files that could not be read are counted in `skipped`."""
+
+    paths: list[Path]
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def documents(self) -> Iterator[Document]:
+        """Yields every readable document; binary/undecodable files are skipped with a warning."""
+        for path in self._files():
+            self.files += 1
+            try:
+                text = read_text(path)
+            except InputError as exc:  # binary, undecodable or oversized: skip and count
+                self.skipped.append((str(path), str(exc)))
+                warnings.warn(f"skipped {exc}", stacklevel=2)
+                continue
+            yield from read_file(path, _doc_id(path), text)
+
+    def _files(self) -> Iterator[Path]:
+        """The corpus files in a stable order: given files as they are, folders recursed (hidden entries and
+        SOURCES.md left out)."""
+        for root in self.paths:
+            if root.is_file():
+                yield root
+                continue
+            for path in sorted(root.rglob("*")):
+                hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
+                wanted = path.suffix.lower() in READERS and path.name.lower() not in IGNORED_NAMES
+                if path.is_file() and not hidden and wanted:
+                    yield path
+
+
+def _doc_id(path: Path) -> str:
+    """A file's document id: its path, relative to the working folder when below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
+def read_corpus(paths: Iterable[str | Path]) -> Corpus:
+    """Checks that every path exists and returns a lazily-read Corpus over them."""
+    resolved = [Path(p) for p in paths]
+    if not resolved:
+        raise InputError("no corpus paths given; pass files or folders of .txt, .md, .html or .jsonl documents")
+    for path in resolved:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder; check the path")
+        if path.is_file() and path.suffix.lower() not in READERS:
+            raise InputError(f"{path}: unsupported file type; use one of {', '.join(SUFFIXES)}")
+    return Corpus(resolved)
