@@ -26,7 +26,7 @@ from factcheck.review.decisions import (
 from factcheck.review.highlight import content_tokens, evidence_html, highlight
 from factcheck.review.loading import find_result, load_report, report_path
 from factcheck.review.merge import merge_decisions, write_reviewed
-from factcheck.review.table import claims_table
+from factcheck.review.table import TABLE_OPTIONS, claims_table
 from factcheck.review.widgets import ClaimBrowser, claim_browser
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "report_path",
     "find_result",
     "claims_table",
+    "TABLE_OPTIONS",
     "content_tokens",
     "highlight",
     "evidence_html",

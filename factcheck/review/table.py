@@ -10,9 +10,17 @@ from factcheck.review.decisions import Decision
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["COLUMNS", "claims_table"]
+__all__ = ["COLUMNS", "TABLE_OPTIONS", "claims_table"]
 
 COLUMNS = ("claim_id", "verdict", "confidence", "check_worthiness", "speaker", "claim", "evidence", "gold", "review")
+
+# itables.show options: a filter box per column, and the search box even on short tables (itables hides
+# the controls of a one-page table only when the layout is its default one).
+TABLE_OPTIONS = {
+    "column_filters": "header",
+    "pageLength": 25,
+    "layout": {"topStart": "info", "topEnd": "search", "bottomStart": "pageLength", "bottomEnd": "paging"},
+}
 
 
 def _row(result: CheckResult, decision: Decision | None) -> dict[str, object]:
