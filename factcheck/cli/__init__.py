@@ -6,7 +6,7 @@ from __future__ import annotations
 from factcheck.cli.common import app, train_app
 
 # Command modules register themselves on `app` / `train_app` when imported.
-from factcheck.cli import index_cmds, claims_cmds, verify_cmds, check_cmds, review_cmds  # noqa: E402,F401
+from factcheck.cli import index_cmds, claims_cmds, verify_cmds, check_cmds, review_cmds, eval_cmds  # noqa: E402,F401
 
 __all__ = ["app", "train_app", "main"]
 

@@ -292,8 +292,9 @@ def _sorted_sents(sentences: dict[str, str]) -> dict[str, str]:
 def read_jsonl(path: str | Path, corpus: str | Path | None = None) -> Dataset:
     """Reads {"claim", "label", optional "id", "evidence" (text or list), "evidence_ids" (doc ids)}.
 
-    The corpus is `corpus` (any file or folder `factcheck index` reads) when given, else the
-    evidence texts themselves (one document each, id from evidence_ids where they line up).
+    `evidence_ids` name the relevant documents of the corpus. The corpus is `corpus` (any file or
+    folder `factcheck index` reads) when given, else the evidence texts themselves: one document
+    per evidence id where ids and texts line up (texts sharing an id are joined), else one per text.
     """
     examples, docs = [], {}
     for n, (where, rec) in enumerate(_records(Path(path)), 1):
@@ -303,9 +304,11 @@ def read_jsonl(path: str | Path, corpus: str | Path | None = None) -> Dataset:
         ids = [str(i) for i in rec.get("evidence_ids") or []]
         doc_ids = ids if len(ids) == len(texts) else [f"{n}-evidence-{i}" for i in range(len(texts))]
         evidence = [GoldEvidence(d, t, d) for d, t in zip(doc_ids, texts)]
-        for gold in evidence:
-            docs.setdefault(gold.doc_id, Document(gold.doc_id, gold.text, source=where))
-        relevant = list(dict.fromkeys([i.split(":", 1)[0] for i in ids] or doc_ids))
+        for gold in evidence:  # evidence texts that share a document id are joined into one document
+            doc = docs.setdefault(gold.doc_id, Document(gold.doc_id, gold.text, source=where))
+            if gold.text not in doc.text:
+                doc.text += " " + gold.text
+        relevant = list(dict.fromkeys(ids or doc_ids))
         label = _label(rec["label"], LABELS, where)
         examples.append(EvalExample(str(rec.get("id", n)), str(rec["claim"]), label, evidence, relevant, [[i] for i in ids]))
     corpus_docs = _read_corpus_docs(corpus) if corpus is not None else list(docs.values())
