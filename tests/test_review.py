@@ -52,6 +52,20 @@ def test_evidence_html_shows_stance_probs_link_and_bold_sentence():
     assert "No evidence was found" in review.evidence_html(c3)
 
 
+def test_evidence_sentence_is_found_by_offsets_in_hard_wrapped_passages():
+    from factcheck.records import Evidence
+
+    passage = "Intro line.\nAbout 3.6 million\n  Syrians were registered. Outro."
+    start = passage.index("About")
+    evidence = Evidence(doc_id="d", sentence="About 3.6 million Syrians were registered.", passage=passage,
+                        passage_start=10, sentence_start=10 + start, sentence_end=10 + passage.index(" Outro"))
+    result = make_results()[2]
+    result.evidence = [evidence]
+    result.claim.text = "3.6 million Syrians"
+    out = review.evidence_html(result)
+    assert "<strong>About <mark>3.6</mark> <mark>million</mark>\n  <mark>Syrians</mark> were registered.</strong> Outro." in out
+
+
 # --- report loading -----------------------------------------------------------------------------
 
 def test_load_report_round_trips_and_ignores_unknown_keys(tmp_path):

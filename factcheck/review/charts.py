@@ -114,6 +114,6 @@ def reliability_figure(results: Sequence[CheckResult], bins: int = 10) -> "Figur
     ax.plot([r["confidence"] for r in rows], [r["accuracy"] for r in rows], "o", color="black", label="mean confidence")
     ece = expected_calibration_error(conf, correct, bins)
     ax.set(title=f"Reliability ({len(labelled)} labelled, ECE {ece:.3f})", xlabel="confidence",
-           ylabel="accuracy", xlim=(0, 1), ylim=(0, 1))
+           ylabel="accuracy", xlim=(0, 1), ylim=(0, 1.03))
     ax.legend(fontsize="small", loc="upper left")
     return fig

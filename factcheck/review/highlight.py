@@ -65,16 +65,24 @@ def source_link(evidence: Evidence) -> str:
     return label
 
 
+def _sentence_span(evidence: Evidence, passage: str) -> tuple[int, int] | None:
+    """Where the evidence sentence lies in the passage: by its offsets (whitespace may differ), else by search."""
+    start, end = evidence.sentence_start - evidence.passage_start, evidence.sentence_end - evidence.passage_start
+    if evidence.passage_start >= 0 and 0 <= start < end <= len(passage):
+        if passage[start:end].split() == evidence.sentence.split():
+            return start, end
+    found = passage.find(evidence.sentence) if evidence.sentence else -1
+    return (found, found + len(evidence.sentence)) if found >= 0 else None
+
+
 def _passage_html(evidence: Evidence, keys: set[str]) -> str:
     """The passage with shared tokens marked and the evidence sentence in bold (the sentence alone if no passage)."""
-    passage, sentence = evidence.passage or evidence.sentence, evidence.sentence
-    start = evidence.sentence_start - evidence.passage_start
-    if not (evidence.passage_start >= 0 and passage[start:start + len(sentence)] == sentence):
-        start = passage.find(sentence) if sentence else -1
-    if start < 0:
+    passage = evidence.passage or evidence.sentence
+    span = _sentence_span(evidence, passage)
+    if span is None:
         return highlight(passage, keys)
-    end = start + len(sentence)
-    return (highlight(passage[:start], keys) + "<strong>" + highlight(sentence, keys) + "</strong>"
+    start, end = span
+    return (highlight(passage[:start], keys) + "<strong>" + highlight(passage[start:end], keys) + "</strong>"
             + highlight(passage[end:], keys))
 
 
