@@ -61,7 +61,8 @@ def source_link(evidence: Evidence) -> str:
         return f'<a href="{html.escape(evidence.url)}" target="_blank" rel="noopener">{label}</a>'
     if evidence.source:
         path = Path(re.sub(r":\d+$", "", evidence.source)).expanduser().absolute()  # "file.jsonl:12" -> file
-        return f'<a href="{html.escape(path.as_uri())}" target="_blank">{label}</a> <code>{html.escape(evidence.source)}</code>'
+        link = f'<a href="{html.escape(path.as_uri())}" target="_blank">{label}</a>'
+        return f"{link} <code>{html.escape(evidence.source)}</code>"
     return label
 
 
@@ -111,4 +112,5 @@ def evidence_html(result: CheckResult) -> str:
     if result.rationale:
         head += f"<p><i>{html.escape(result.rationale)}</i></p>"
     body = [_evidence_block(i, e, keys) for i, e in enumerate(result.evidence, 1)]
-    return '<div class="fc-review">' + head + ("".join(body) or "<p>No evidence was found for this claim.</p>") + "</div>"
+    body_html = "".join(body) or "<p>No evidence was found for this claim.</p>"
+    return f'<div class="fc-review">{head}{body_html}</div>'
