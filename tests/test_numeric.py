@@ -19,6 +19,12 @@ def test_two_million_disagrees_with_more_than_500000():
     assert check_quantities([TWO_MILLION], [MORE_THAN_500K])[0] == "disagree"
 
 
+def test_nouns_for_people_are_one_unit():
+    civilians = Quantity("more than 500,000 Syrian civilians", 500_000, "Syrian civilians", "lower")
+    assert check_quantities([HALF_MILLION], [civilians])[0] == "agree"
+    assert check_quantities([TWO_MILLION], [civilians])[0] == "disagree"
+
+
 def test_different_units_are_not_compared():
     photos = Quantity("55,000 photographs", 55_000, "photographs")
     assert check_quantities([HALF_MILLION], [photos])[0] == "unmatched"

@@ -55,9 +55,19 @@ def quantities_agree(a: Quantity, b: Quantity) -> bool:
     return lo_a <= hi_b and lo_b <= hi_a
 
 
+PERSON_NOUNS = {
+    "people", "person", "persons", "civilian", "civilians", "men", "women", "children", "syrians",
+    "refugees", "refugee", "residents", "deaths", "dead", "casualties", "victims", "individuals", "lives",
+}
+
+
 def _norm_unit(unit: str) -> str:
-    unit = unit.lower().strip()
-    return unit[:-1] if unit.endswith("s") and len(unit) > 3 else unit
+    """The head noun of a unit, singular; nouns for people all become "people"."""
+    words = unit.lower().split()
+    head = words[-1] if words else ""
+    if head in PERSON_NOUNS:
+        return "people"
+    return head[:-1] if head.endswith("s") and len(head) > 3 else head
 
 
 def _comparable(a: Quantity, b: Quantity) -> bool:
