@@ -73,10 +73,11 @@ class Checker:
         index = open_index(index_dir)
         retriever = Retriever(index, mode=mode)
         model = load_verifier(verifier)
+        info = index.info()
         models = {
-            "embedder": index.manifest.embedder,
+            "embedder": index.embedder_name,
             "verifier": model.name,
-            "index": f"{Path(index_dir).resolve()} ({index.manifest.passages} passages)",
+            "index": f"{index.path} (schema {info.get('schema_version')}, {index.size} passages)",
         }
         return cls(retriever, model, retriever.embedder, models=models, **kwargs)
 
