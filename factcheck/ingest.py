@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator
 
 from factcheck.errors import InputError
 from factcheck.records import Document, Passage
-from factcheck.textio import read_text
+from factcheck.textio import looks_binary, read_text
 
 __all__ = [
     "SUFFIXES",
@@ -184,9 +184,10 @@ def _read_html(path: Path, doc_id: str, html: str) -> Iterator[Document]:
     yield Document(doc_id, _normalise(text), title, str(path), url=url, date=date, meta={"format": "html"})
 
 
-def _read_jsonl(path: Path, doc_id: str, raw: str) -> Iterator[Document]:
+def _read_jsonl(path: Path, doc_id: str, raw: str | Iterable[str]) -> Iterator[Document]:
     """Reads a .jsonl file, one document per line: {"id", "title", "text", optional "url", "date"}."""
-    for number, line in enumerate(raw.splitlines(), start=1):
+    lines = raw.splitlines() if isinstance(raw, str) else raw
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{path}:{number}"
@@ -254,7 +255,7 @@ class Corpus:
         for path in self._files():
             self.files += 1
             try:
-                text = read_text(path)
+                text = _jsonl_lines(path) if path.suffix.lower() == ".jsonl" else read_text(path)
             except InputError as exc:  # binary, undecodable or oversized: skip and count
                 self.skipped.append((str(path), str(exc)))
                 warnings.warn(f"skipped {exc}", stacklevel=2)
@@ -273,6 +274,31 @@ class Corpus:
                 wanted = path.suffix.lower() in READERS and path.name.lower() not in IGNORED_NAMES
                 if path.is_file() and not hidden and wanted:
                     yield path
+
+
+def _jsonl_lines(path: Path) -> Iterator[str]:
+    """Streams a JSONL file's lines (no size limit); a binary or non-UTF-8 start raises InputError at once,
+    a bad byte further on raises it naming the line."""
+    with open(path, "rb") as handle:
+        head = handle.read(65_536)
+    if looks_binary(head):
+        raise InputError(f"{path}: looks like a binary file, not text; pass a .txt, .md, .html or .jsonl file")
+    try:
+        head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.reason != "unexpected end of data":  # not just a character cut by the sample's end
+            raise InputError(f"{path}: not valid UTF-8 (byte {exc.start}); re-save it as UTF-8") from None
+    return _decoded_lines(path)
+
+
+def _decoded_lines(path: Path) -> Iterator[str]:
+    """The lines of a UTF-8 file, decoded one at a time."""
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                yield line.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                raise InputError(f"{path}:{number}: not valid UTF-8; re-save the file as UTF-8") from None
 
 
 def _doc_id(path: Path) -> str:

@@ -109,3 +109,6 @@ def test_cli_errors_exit_non_zero_with_one_line(tmp_path, indexed):
     (folder / "manifest.json").write_text("{broken")
     _error(runner.invoke(app, ["search", "x", "--index", str(folder)]), 4, "unreadable manifest", f"--index {folder}")
     _error(runner.invoke(app, ["info", "--index", str(folder)]), 4, "unreadable manifest")
+    rebuilt = runner.invoke(app, ["index", str(tmp_path / "corpus"), "--index", str(folder)])
+    assert rebuilt.exit_code == 0 and "warning: rebuilding from scratch" in rebuilt.stderr
+    assert runner.invoke(app, ["search", "Caesar", "--index", str(folder)]).exit_code == 0

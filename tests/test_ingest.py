@@ -150,3 +150,20 @@ def test_demo_corpus_reads_every_format():
     formats = {d.meta["format"] for d in docs}
     assert formats == {"txt", "md", "html", "jsonl"}
     assert not any(d.id.endswith("SOURCES.md") for d in docs)
+
+
+def test_jsonl_is_streamed_and_bad_bytes_name_the_line(tmp_path):
+    path = tmp_path / "big.jsonl"
+    good = "".join(json.dumps({"id": f"d{i}", "text": f"Document {i} é."}) + "\n" for i in range(3000))
+    path.write_bytes(good.encode() + b'{"id": "x", "text": "caf\xe9"}\n')
+    corpus = read_corpus([path])
+    docs = corpus.documents
+    assert next(docs).text == "Document 0 é."
+    with pytest.raises(InputError, match=r"big\.jsonl:3001: not valid UTF-8"):
+        list(docs)
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(b'{"id": "x", "text": "caf\xe9"}\n')
+    corpus = read_corpus([latin])
+    with pytest.warns(UserWarning, match="not valid UTF-8"):
+        assert list(corpus.documents) == []
+    assert corpus.skipped[0][0] == str(latin)

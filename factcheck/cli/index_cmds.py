@@ -29,9 +29,16 @@ def index(
     as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
 ) -> None:
     """Index (or re-index) a reference corpus: only new or changed documents are embedded."""
+    import warnings
+
     from factcheck.index import build_index
 
-    stats = build_index(paths, index_dir, embedder=embedder, faiss=faiss, progress=not as_json)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        stats = build_index(paths, index_dir, embedder=embedder, faiss=faiss, progress=not as_json)
+    for warning in caught:
+        if issubclass(warning.category, UserWarning):
+            typer.echo(f"warning: {warning.message}", err=True)
     for path, reason in stats.skipped:
         typer.echo(f"warning: skipped {reason}", err=True)
     if as_json:

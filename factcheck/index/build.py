@@ -26,7 +26,7 @@ from factcheck.index import lexical, vectors
 from factcheck.index.manifest import MANIFEST_FILE, SCHEMA_VERSION, file_sizes, now, read_manifest, write_manifest
 from factcheck.index.reader import Index, canonical_name
 from factcheck.index.store import STORE_FILE, Store
-from factcheck.ingest import PASSAGE_CHARS, PASSAGE_OVERLAP, content_hash, read_corpus, split_passages
+from factcheck.ingest import PASSAGE_CHARS, PASSAGE_OVERLAP, Corpus, content_hash, read_corpus, split_passages
 from factcheck.records import Document
 from factcheck.settings import default_index_dir
 
@@ -105,7 +105,9 @@ def build_index(
     return stats
 
 
-def _build_generation(folder, corpus, old, model, faiss_spec, progress, batch_size) -> BuildStats:
+def _build_generation(
+    folder: Path, corpus: Corpus, old: Index | None, model: Any, faiss_spec: str | None, progress: bool, batch_size: int
+) -> BuildStats:
     """Writes a complete new generation and switches the manifest to it; removes it again on any failure."""
     generation = folder / f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     generation.mkdir()
@@ -133,7 +135,7 @@ def _build_generation(folder, corpus, old, model, faiss_spec, progress, batch_si
     return stats
 
 
-def _fill_store(corpus, store: Store, old: Index | None, reusable: Index | None, stats: BuildStats) -> _Plan:
+def _fill_store(corpus: Corpus, store: Store, old: Index | None, reusable: Index | None, stats: BuildStats) -> _Plan:
     """Reads every document into the new store, deduplicated by content; passages of unchanged content
     keep their old vectors (recorded in the plan), others are split afresh."""
     plan = _Plan()
@@ -163,7 +165,7 @@ def _fill_store(corpus, store: Store, old: Index | None, reusable: Index | None,
     return plan
 
 
-def _documents(corpus, stats: BuildStats) -> Iterator[Document]:
+def _documents(corpus: Corpus, stats: BuildStats) -> Iterator[Document]:
     """The corpus documents that have text; empty ones are counted as skipped."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # skipped files are reported through stats.skipped
@@ -191,7 +193,10 @@ def _count_change(doc: Document, digest: str, old: Index | None, stats: BuildSta
         stats.updated += 1
 
 
-def _write_vectors(generation, store, plan, reusable, model, progress, batch_size, stats) -> np.ndarray:
+def _write_vectors(
+    generation: Path, store: Store, plan: _Plan, reusable: Index | None, model: Any, progress: bool, batch_size: int,
+    stats: BuildStats,
+) -> np.ndarray:
     """Fills vectors.npy: stored vectors copied for reused passages, the rest encoded in chunks."""
     import faiss
     from tqdm.auto import tqdm
@@ -215,7 +220,10 @@ def _write_vectors(generation, store, plan, reusable, model, progress, batch_siz
     return matrix
 
 
-def _manifest(generation, corpus, old, model, chosen, requested, stats) -> dict[str, Any]:
+def _manifest(
+    generation: Path, corpus: Corpus, old: Index | None, model: Any, chosen: vectors.FaissPlan,
+    requested: str | None, stats: BuildStats,
+) -> dict[str, Any]:
     """The manifest of a freshly built generation."""
     created = old.manifest.get("created") if old is not None else None
     return {
@@ -351,7 +359,7 @@ def _remove_stale(folder: Path, keep: str) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _empty_message(corpus) -> str:
+def _empty_message(corpus: Corpus) -> str:
     """The error for a corpus without a readable document."""
     where = ", ".join(str(p) for p in corpus.paths)
     skipped = f" ({len(corpus.skipped)} file(s) skipped: {corpus.skipped[0][1]})" if corpus.skipped else ""
