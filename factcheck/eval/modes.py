@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import tempfile
 import time
@@ -181,7 +182,8 @@ def evaluate(
     if not dataset.examples:
         raise InputError(f"{dataset.name}: the data set holds no claims")
     started = time.perf_counter()
-    report: dict[str, Any] = {"dataset": dataset.name, "mode": mode, "claims": len(dataset.examples), "models": {}}
+    report: dict[str, Any] = {"dataset": dataset.name, "mode": mode, "claims": len(dataset.examples),
+                              "date": datetime.date.today().isoformat(), "models": {}}
     predictions: list[Prediction] = []
     model = load_verifier(verifier) if isinstance(verifier, str) and mode != "retrieval" else verifier
     if mode == "oracle":

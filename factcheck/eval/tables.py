@@ -55,7 +55,7 @@ def report_markdown(report: dict[str, Any]) -> str:
         + (f", {report['judged_claims']} with gold evidence documents" if "judged_claims" in report else "")
         + (f"; corpus of {report['corpus_documents']} documents" if "corpus_documents" in report else "")
         + (f"; {models}" if models else "")
-        + f"; {report['seconds']} s.",
+        + f"; {report['seconds']} s; {report['date']}.",
         "",
     ]
     if "retrieval" in report:
