@@ -1,0 +1,245 @@
+"""`factcheck train verifier`: fine-tunes the bundled all-MiniLM-L6-v2 into a three-way NLI
+cross-encoder, calibrates it, converts it to fp16 and scores it on the held-out splits.
+
+Stages (each callable alone): `train` → `finalize` (calibrate on the dev split, convert, evaluate,
+write calibration.json, scores.json and MODEL_CARD.md). `python -m factcheck.train.verifier --help`.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from pathlib import Path
+from typing import Sequence
+
+from factcheck.records import STANCES
+from factcheck.train.verifier_data import NLIPair
+
+__all__ = [
+    "TrainConfig",
+    "set_seed",
+    "length_batches",
+    "subsample",
+    "train",
+]
+
+BASE_MODEL = "all-MiniLM-L6-v2"
+
+
+class TrainConfig:
+    """Hyper-parameters of one training run (recorded in the run folder and the model card)."""
+
+    def __init__(self, epochs: int = 2, batch_size: int = 16, lr: float = 5e-5, warmup: float = 0.06,
+                 max_length: int = 128, seed: int = 13, max_pairs: int | None = None,
+                 budget_min: float | None = None, weight_decay: float = 0.01, stop_after_min: float | None = None,
+                 freeze_embeddings: bool = True):
+        self.epochs, self.batch_size, self.lr, self.warmup = epochs, batch_size, lr, warmup
+        self.max_length, self.seed, self.max_pairs, self.budget_min = max_length, seed, max_pairs, budget_min
+        self.weight_decay, self.stop_after_min, self.freeze_embeddings = weight_decay, stop_after_min, freeze_embeddings
+
+    def to_dict(self) -> dict:
+        """The config as a JSON-ready dict."""
+        return dict(vars(self))
+
+
+def set_seed(seed: int) -> None:
+    """Seeds random, numpy and torch."""
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def length_batches(lengths: Sequence[int], batch_size: int, rng: random.Random, pool: int = 50) -> list[list[int]]:
+    """Shuffles indices, sorts them by length within pools of `pool` batches, and shuffles the
+    batches, so each batch pads to similar lengths (dynamic padding)."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    batches = []
+    step = batch_size * pool
+    for start in range(0, len(order), step):
+        chunk = sorted(order[start:start + step], key=lambda i: lengths[i])
+        batches += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def subsample(pairs: Sequence[NLIPair], max_pairs: int | None, rng: random.Random,
+              keep_sources: tuple[str, ...] = ("scifact", "scifact-nei", "numbers")) -> list[NLIPair]:
+    """Keeps every pair from the small, valuable sources and samples the rest to reach max_pairs."""
+    if max_pairs is None or len(pairs) <= max_pairs:
+        return list(pairs)
+    kept = [p for p in pairs if p.source in keep_sources]
+    rest = [p for p in pairs if p.source not in keep_sources]
+    return kept + rng.sample(rest, max(0, min(len(rest), max_pairs - len(kept))))
+
+
+def _log(path: Path, **fields) -> None:
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"time": time.strftime("%H:%M:%S"), **fields}) + "\n")
+
+
+def _device():
+    import torch
+
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def _load_base(base: str, device, freeze_embeddings: bool = False):
+    """The base encoder with a fresh three-way classification head, label order = STANCES;
+    optionally with the word embeddings frozen (a third of the weights; saves optimizer time)."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from factcheck.embed import resolve_model_path
+
+    path = resolve_model_path(base)
+    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        path, num_labels=3, id2label=dict(enumerate(STANCES)), label2id={s: i for i, s in enumerate(STANCES)},
+        local_files_only=True,
+    )
+    if freeze_embeddings:
+        model.get_input_embeddings().weight.requires_grad_(False)
+    return tokenizer, model.to(device)
+
+
+def _encode(tokenizer, pairs: Sequence[NLIPair], max_length: int, device):
+    batch = tokenizer([p.premise for p in pairs], [p.hypothesis for p in pairs], truncation=True,
+                      max_length=max_length, padding=True, return_tensors="pt")
+    return {k: v.to(device) for k, v in batch.items()}
+
+
+def _train_steps(model, tokenizer, pairs, batches, optimizer, scheduler, cfg, device, log, epoch, clock):
+    """Runs one epoch over the given batches; returns (mean loss, finished); stops early once
+    cfg.stop_after_min minutes have passed since the run began."""
+    import torch
+
+    label_ids = {s: i for i, s in enumerate(STANCES)}
+    model.train()
+    total, seen, start = 0.0, 0, time.time()
+    for step, idx in enumerate(batches, 1):
+        chunk = [pairs[i] for i in idx]
+        inputs = _encode(tokenizer, chunk, cfg.max_length, device)
+        labels = torch.tensor([label_ids[p.label] for p in chunk], device=device)
+        loss = model(**inputs, labels=labels).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad()
+        total += loss.item()
+        seen += len(chunk)
+        if cfg.stop_after_min and time.time() - clock > cfg.stop_after_min * 60:
+            _log(log, event="stopped", epoch=epoch, step=step, steps=len(batches))
+            return total / step, False
+        if step % 50 == 0 or step == len(batches):
+            rate = seen / (time.time() - start)
+            _log(log, epoch=epoch, step=step, steps=len(batches), loss=round(total / step, 4),
+                 pairs_per_s=round(rate, 2), elapsed_min=round((time.time() - clock) / 60, 2),
+                 epoch_eta_min=round((len(batches) - step) * len(chunk) / max(rate, 1e-6) / 60, 1))
+    return total / max(1, len(batches)), True
+
+
+def measure_rate(pairs: Sequence[NLIPair], cfg: TrainConfig, seconds: float = 45.0, base: str = BASE_MODEL) -> float:
+    """Training pairs per second on this machine (forward, backward and step on a throwaway model)."""
+    import torch
+
+    device = _device()
+    tokenizer, model = _load_base(base, device, cfg.freeze_embeddings)
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=cfg.lr)
+    rng = random.Random(cfg.seed)
+    sample = rng.sample(list(pairs), min(len(pairs), 4000))
+    batches = length_batches([len(p.premise) + len(p.hypothesis) for p in sample], cfg.batch_size, rng)
+    seen, start = 0, time.time()
+    model.train()
+    for idx in batches:
+        chunk = [sample[i] for i in idx]
+        labels = torch.tensor([STANCES.index(p.label) for p in chunk], device=device)
+        model(**_encode(tokenizer, chunk, cfg.max_length, device), labels=labels).loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        seen += len(chunk)
+        if time.time() - start > seconds:
+            break
+    return seen / (time.time() - start)
+
+
+def train(pairs: Sequence[NLIPair], out: Path, cfg: TrainConfig, base: str = BASE_MODEL) -> Path:
+    """Fine-tunes the base encoder on the pairs; saves a checkpoint per epoch under out/ and
+    returns the last one."""
+    import torch
+    from transformers import get_linear_schedule_with_warmup
+
+    out.mkdir(parents=True, exist_ok=True)
+    log = out / "train.log"
+    clock = time.time()
+    if cfg.budget_min:
+        rate = measure_rate(pairs, cfg)
+        fit = int(rate * cfg.budget_min * 60 / cfg.epochs)
+        _log(log, event="measured", pairs_per_s=round(rate, 2), pairs_per_epoch_that_fit=fit)
+        cfg.max_pairs = min(cfg.max_pairs or fit, fit)
+    set_seed(cfg.seed)
+    rng = random.Random(cfg.seed)
+    pairs = subsample(pairs, cfg.max_pairs, rng)
+    _log(log, event="start", pairs=len(pairs), config=cfg.to_dict(), device=str(_device()),
+         threads=torch.get_num_threads())
+    (out / "train_config.json").write_text(json.dumps({**cfg.to_dict(), "pairs": len(pairs)}, indent=2))
+    device = _device()
+    tokenizer, model = _load_base(base, device, cfg.freeze_embeddings)
+    lengths = [len(p.premise) + len(p.hypothesis) for p in pairs]
+    steps = cfg.epochs * -(-len(pairs) // cfg.batch_size)
+    no_decay = ("bias", "LayerNorm.weight")
+    params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    groups = [
+        {"params": [p for n, p in params if not any(k in n for k in no_decay)], "weight_decay": cfg.weight_decay},
+        {"params": [p for n, p in params if any(k in n for k in no_decay)], "weight_decay": 0.0},
+    ]
+    optimizer = torch.optim.AdamW(groups, lr=cfg.lr)
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(cfg.warmup * steps), steps)
+    last = out
+    for epoch in range(1, cfg.epochs + 1):
+        batches = length_batches(lengths, cfg.batch_size, rng)
+        loss, finished = _train_steps(model, tokenizer, pairs, batches, optimizer, scheduler, cfg, device, log,
+                                      epoch, clock)
+        last = out / (f"epoch-{epoch}" if finished else f"epoch-{epoch}-partial")
+        model.save_pretrained(last)
+        tokenizer.save_pretrained(last)
+        _log(log, event="epoch_done" if finished else "saved_partial", epoch=epoch, loss=round(loss, 4),
+             checkpoint=str(last), elapsed_min=round((time.time() - clock) / 60, 2))
+        if not finished:
+            break
+    _log(log, event="done", minutes=round((time.time() - clock) / 60, 2))
+    return last
+
+
+def _main() -> None:
+    import argparse
+
+    import torch
+
+    from factcheck.settings import data_dir
+    from factcheck.train.verifier_data import build_splits
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("stage", choices=["train"])
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--max-pairs", type=int, default=None)
+    parser.add_argument("--budget-min", type=float, default=None)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--stop-after-min", type=float, default=None)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    splits = build_splits(args.data_dir or data_dir(), seed=args.seed)
+    cfg = TrainConfig(epochs=args.epochs, max_pairs=args.max_pairs, budget_min=args.budget_min, seed=args.seed,
+                      stop_after_min=args.stop_after_min)
+    train(splits["train"], args.out, cfg)
+
+
+if __name__ == "__main__":
+    _main()

@@ -1,0 +1,290 @@
+"""Training and held-out data for the verdict model: pure functions that read the public data sets
+and build (premise, hypothesis, label) pairs, hard negatives and numeric contrasts."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from pathlib import Path
+from typing import Callable, Iterable, NamedTuple, Sequence
+
+__all__ = [
+    "NLIPair",
+    "read_jsonl",
+    "load_snli",
+    "load_fever",
+    "load_scifact",
+    "split_by_group",
+    "scifact_pairs",
+    "hard_negatives",
+    "perturb_numbers",
+    "numeric_contrasts",
+    "build_splits",
+]
+
+LABELS = ("entailment", "contradiction", "neutral")
+
+
+class NLIPair(NamedTuple):
+    """One training or evaluation pair: premise = evidence, hypothesis = claim."""
+
+    premise: str
+    hypothesis: str
+    label: str  # one of LABELS
+    source: str  # snli / fever / scifact / fever-nei / scifact-nei / numbers
+    group: str  # the claim it belongs to (splits never share a group)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """Reads a JSON Lines file into a list of dicts."""
+    import jsonlines
+
+    with jsonlines.open(path) as reader:
+        return list(reader)
+
+
+def load_snli(path: Path) -> list[NLIPair]:
+    """Reads an SNLI file (premise, hypothesis, label) into pairs, dropping unlabelled rows."""
+    return [
+        NLIPair(r["premise"], r["hypothesis"], r["label"], "snli", r["hypothesis"])
+        for r in read_jsonl(path)
+        if r.get("label") in LABELS
+    ]
+
+
+def load_fever(path: Path) -> list[NLIPair]:
+    """Reads the FEVER binary NLI file; REFUTES (not_entailment) becomes contradiction."""
+    mapping = {"entailment": "entailment", "not_entailment": "contradiction"}
+    return [
+        NLIPair(r["premise"], r["hypothesis"], mapping[r["label"]], "fever", r["hypothesis"])
+        for r in read_jsonl(path)
+        if r.get("label") in mapping
+    ]
+
+
+def load_scifact(claims_path: Path, corpus_path: Path) -> tuple[list[dict], dict[int, dict]]:
+    """Reads SciFact claims and the corpus (doc_id → abstract record)."""
+    corpus = {int(r["doc_id"]): r for r in read_jsonl(corpus_path)}
+    return read_jsonl(claims_path), corpus
+
+
+def _bucket(key: str, seed: int) -> float:
+    """A stable number in [0, 1) for a key, so splits do not depend on hash randomisation."""
+    digest = hashlib.sha1(f"{seed}:{key}".encode()).hexdigest()
+    return int(digest[:8], 16) / 2**32
+
+
+def split_by_group(items: Sequence, key: Callable, dev_fraction: float, seed: int = 13) -> tuple[list, list]:
+    """Splits items into (train, dev) so that no group (claim) lands in both."""
+    train, dev = [], []
+    for item in items:
+        (dev if _bucket(str(key(item)), seed) < dev_fraction else train).append(item)
+    return train, dev
+
+
+def scifact_pairs(claims: Iterable[dict], corpus: dict[int, dict], neutral_per_claim: int, rng: random.Random) -> list[NLIPair]:
+    """Rationales → entailment (SUPPORT) / contradiction (CONTRADICT); other sentences of cited
+    abstracts → neutral."""
+    label_of = {"SUPPORT": "entailment", "CONTRADICT": "contradiction"}
+    pairs = []
+    for claim in claims:
+        text, used = claim["claim"], set()
+        for doc_id, sets in (claim.get("evidence") or {}).items():
+            sentences = corpus[int(doc_id)]["abstract"]
+            for rationale in sets:
+                idx = sorted(rationale["sentences"])
+                used.update((int(doc_id), i) for i in idx)
+                premise = " ".join(sentences[i] for i in idx)
+                pairs.append(NLIPair(premise, text, label_of[rationale["label"]], "scifact", text))
+        candidates = [
+            (doc_id, i)
+            for doc_id in claim.get("cited_doc_ids", [])
+            if int(doc_id) in corpus
+            for i in range(len(corpus[int(doc_id)]["abstract"]))
+            if (int(doc_id), i) not in used
+        ]
+        for doc_id, i in rng.sample(candidates, min(neutral_per_claim, len(candidates))):
+            pairs.append(NLIPair(corpus[int(doc_id)]["abstract"][i], text, "neutral", "scifact", text))
+    return pairs
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _sentences(text: str) -> set[str]:
+    """The longer sentences of a normalised text (for the 'shares a gold sentence' check)."""
+    return {s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.strip()) > 20}
+
+
+def hard_negatives(
+    claims: Sequence[tuple[str, set[str]]],
+    pool: Sequence[str],
+    source: str,
+    rng: random.Random,
+    top_k: int = 5,
+    per_claim: int = 1,
+) -> list[NLIPair]:
+    """Pairs each claim with passages BM25 retrieves from the pool that are not its gold evidence
+    (neutral: related but not evidence)."""
+    import bm25s
+
+    if not claims or not pool:
+        return []
+    retriever = bm25s.BM25()
+    retriever.index(bm25s.tokenize(list(pool), stopwords="en", show_progress=False), show_progress=False)
+    k = min(top_k + 8, len(pool))
+    docs, _ = retriever.retrieve(
+        bm25s.tokenize([c for c, _ in claims], stopwords="en", show_progress=False), k=k, show_progress=False
+    )
+    pairs = []
+    for (claim, gold), hits in zip(claims, docs):
+        gold_norm = {_normalise(g) for g in gold}
+        gold_sentences = {s for g in gold_norm for s in _sentences(g)}
+        candidates = [
+            pool[i] for i in hits
+            if _normalise(pool[i]) not in gold_norm and not gold_sentences.intersection(_sentences(_normalise(pool[i])))
+        ][:top_k]
+        for passage in rng.sample(candidates, min(per_claim, len(candidates))):
+            pairs.append(NLIPair(passage, claim, "neutral", source, claim))
+    return pairs
+
+
+_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(st|nd|rd|th)?(?![\w])")
+_UNITS = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve", "twenty", "fifty"]
+_SCALES = ["hundred", "thousand", "million", "billion"]
+_WORDS = re.compile(r"\b(half an?|" + "|".join(_UNITS + _SCALES) + r")\b", re.IGNORECASE)
+
+
+def _ordinal(n: int) -> str:
+    if 10 <= n % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+def _change_integer(value: int, rng: random.Random) -> int:
+    """A different, plausible integer: years shift by a few years, other numbers scale or shift."""
+    if 1000 <= value <= 2099:
+        return value + rng.choice([-10, -7, -5, -4, -3, -2, 2, 3, 4, 5, 7, 10])
+    if value >= 100:
+        return rng.choice([value * 10, max(1, value // 10), value * 2, value * 3])
+    return rng.choice([v for v in (value + 1, value + 2, value + 3, value * 2, value + 10, max(1, value - 1)) if v != value])
+
+
+def _format_like(original: str, value: int) -> str:
+    return f"{value:,}" if "," in original else str(value)
+
+
+def _change_number_match(m: re.Match, rng: random.Random) -> str:
+    whole, frac, suffix = m.group(1), m.group(2), m.group(3)
+    value = int(whole.replace(",", ""))
+    if frac:
+        new = f"{_format_like(whole, value)}{'.' + str((int(frac[1:]) + rng.randint(1, 8)) % 10 ** len(frac[1:])).zfill(len(frac[1:]))}"
+        if new == m.group(1) + frac:
+            new = _format_like(whole, value + 1) + frac
+        return new
+    new_value = _change_integer(value, rng)
+    return _format_like(whole, new_value) + (_ordinal(new_value) if suffix else "")
+
+
+def _change_word(m: re.Match, rng: random.Random) -> str:
+    word = m.group(0)
+    lower = word.lower()
+    if lower.startswith("half"):
+        new = rng.choice(["two", "three", "five"])
+    elif lower in _SCALES:
+        new = rng.choice([s for s in _SCALES if s != lower])
+    else:
+        new = rng.choice([u for u in _UNITS if u != lower])
+    return new.capitalize() if word[0].isupper() else new
+
+
+def number_mentions(text: str) -> list[re.Match]:
+    """The numbers (digits, number words, 'half a') mentioned in a text, in order."""
+    return sorted([*_NUMBER.finditer(text), *_WORDS.finditer(text)], key=lambda m: m.start())
+
+
+def perturb_numbers(claim: str, rng: random.Random, premise: str | None = None) -> str | None:
+    """Changes one number in the claim (one that the premise also states, when a premise is given)
+    so that the claim no longer matches; None when there is no such number."""
+    premise_norm = premise.lower() if premise is not None else None
+    mentions = [
+        m for m in number_mentions(claim)
+        if premise_norm is None or re.search(r"(?<![\w])" + re.escape(m.group(0).lower()) + r"(?![\w])", premise_norm)
+    ]
+    if not mentions:
+        return None
+    m = rng.choice(mentions)
+    new = _change_number_match(m, rng) if m.re is _NUMBER else _change_word(m, rng)
+    if new.lower() == m.group(0).lower():
+        return None
+    return claim[: m.start()] + new + claim[m.end():]
+
+
+def numeric_contrasts(pairs: Iterable[NLIPair], rng: random.Random, source: str | None = None) -> list[NLIPair]:
+    """Contradiction pairs made from entailment pairs by changing a number the premise states."""
+    out = []
+    for pair in pairs:
+        if pair.label != "entailment":
+            continue
+        changed = perturb_numbers(pair.hypothesis, rng, premise=pair.premise)
+        if changed:
+            out.append(NLIPair(pair.premise, changed, "contradiction", source or pair.source, pair.group))
+    return out
+
+
+def _fever_claims(pairs: Sequence[NLIPair]) -> list[tuple[str, set[str]]]:
+    gold: dict[str, set[str]] = {}
+    for p in pairs:
+        gold.setdefault(p.hypothesis, set()).add(p.premise)
+    return list(gold.items())
+
+
+def _scifact_claims(claims: Sequence[dict], corpus: dict[int, dict]) -> list[tuple[str, set[str]]]:
+    """Each claim with the sentences of its cited abstracts (never offered as hard negatives)."""
+    out = []
+    for c in claims:
+        cited = {*map(int, c.get("cited_doc_ids", [])), *map(int, (c.get("evidence") or {}).keys())}
+        out.append((c["claim"], {s for d in cited if d in corpus for s in corpus[d]["abstract"]}))
+    return out
+
+
+def build_splits(data_dir: Path, seed: int = 13) -> dict[str, list[NLIPair]]:
+    """Builds every split: 'train' and the held-out 'snli_test', 'fever_dev', 'scifact_dev',
+    'nei_dev' (claims with retrieved non-evidence) and 'numbers' (from held-out claims only)."""
+    rng = random.Random(seed)
+    snli_dev = load_snli(data_dir / "nli" / "snli_dev.jsonl")
+    snli_test = load_snli(data_dir / "nli" / "snli_test.jsonl")
+    fever = load_fever(data_dir / "nli" / "fever_nli_dev_binary.jsonl")
+    fever_train, fever_dev = split_by_group(fever, lambda p: p.group, 0.15, seed)
+    claims, corpus = load_scifact(data_dir / "scifact" / "claims_train.jsonl", data_dir / "scifact" / "corpus.jsonl")
+    sci_train_claims, sci_dev_claims = split_by_group(claims, lambda c: c["claim"], 0.20, seed)
+    sci_train = scifact_pairs(sci_train_claims, corpus, 3, rng)
+    sci_dev = scifact_pairs(sci_dev_claims, corpus, 2, rng)
+    sentences = [s for doc in corpus.values() for s in doc["abstract"]]
+    fever_pool_train = sorted({p.premise for p in fever_train})
+    fever_pool_all = sorted({p.premise for p in fever})
+    nei_train = (
+        hard_negatives(_fever_claims(fever_train)[::2], fever_pool_train, "fever-nei", rng, per_claim=1)
+        + hard_negatives(_scifact_claims(sci_train_claims, corpus), sentences, "scifact-nei", rng, per_claim=2)
+    )
+    nei_dev = (
+        hard_negatives(_fever_claims(fever_dev), fever_pool_all, "fever-nei", rng, per_claim=1)
+        + hard_negatives(_scifact_claims(sci_dev_claims, corpus), sentences, "scifact-nei", rng, per_claim=1)
+    )
+    contrasts_train = numeric_contrasts(fever_train + sci_train + snli_dev, rng)
+    held_ent = [p for p in fever_dev + sci_dev if p.label == "entailment"]
+    held_contrasts = numeric_contrasts(held_ent, rng, source="numbers")
+    changed_groups = {p.group for p in held_contrasts}
+    numbers = [p._replace(source="numbers") for p in held_ent if p.group in changed_groups
+               and any(c.premise == p.premise and c.group == p.group for c in held_contrasts)] + held_contrasts
+    train = snli_dev + fever_train + sci_train + nei_train + [p._replace(source="numbers") for p in contrasts_train]
+    return {
+        "train": train,
+        "snli_test": snli_test,
+        "fever_dev": fever_dev,
+        "scifact_dev": sci_dev,
+        "nei_dev": nei_dev,
+        "numbers": numbers,
+    }
