@@ -113,3 +113,44 @@ def _run_batch(checker, claims, output: Optional[Path], batch_size: int):
             results.append(result)
             bar.update(1)
     return run.finish([c.id for c in claims]) if run else results
+
+
+@app.command()
+@guarded
+def article(
+    path: str = typer.Argument(..., help="The article: a .txt, .md or .html file, or - for stdin."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the report JSONL here (resumable)."),
+    index: Optional[Path] = INDEX_OPT,
+    verifier: str = VERIFIER_OPT,
+    min_score: Optional[float] = typer.Option(None, "--min-score", min=0.0, max=1.0, help="Check-worthiness threshold."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Also write an HTML report of the article with its claims highlighted."),
+    markdown: Optional[Path] = typer.Option(None, "--markdown", help="Also write a Markdown summary."),
+    claimreview: Optional[Path] = typer.Option(None, "--claimreview", help="Also write schema.org ClaimReview JSON-LD."),
+    fever: Optional[Path] = typer.Option(None, "--fever", help="Also write FEVER-style predictions JSONL."),
+    batch_size: int = typer.Option(16, "--batch-size", min=1, help="Claims per model batch."),
+    json_out: bool = typer.Option(False, "--json", help="Print a JSON summary instead of readable text."),
+) -> None:
+    """Extract an article's check-worthy claims, then check each against the index."""
+    from factcheck.claims import ClaimExtractor
+    from factcheck.claims.clean import english_warning, read_article
+    from factcheck.pipeline import Checker
+
+    doc = read_article(path)
+    warning = english_warning(doc.text, doc.source)
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
+    checker = Checker.from_index(index or default_index_dir(), verifier=verifier)  # fail fast on a missing index
+    extractor = ClaimExtractor() if min_score is None else ClaimExtractor(min_score=min_score)
+    claims = extractor.extract(doc)
+    if not claims:
+        typer.echo(f"warning: {doc.source}: no check-worthy claims found", err=True)
+    results = _run_batch(checker, claims, output, batch_size)
+    title = f"Fact-check: {Path(doc.source).name}"
+    _exports(results, html, markdown, claimreview, fever, article=doc.text, title=title)
+    if json_out:
+        echo_json(_summary(results, output))
+    elif output:
+        typer.echo(f"checked {len(results)} claims -> {output}  {_summary(results, output)['verdicts']}")
+    else:
+        for r in results:
+            _print_result(r)
