@@ -1,3 +1,74 @@
-"""CLI commands for this stage (registered on the shared Typer app)."""
+"""CLI commands of the verify stage: `factcheck verify` (one pair) and `factcheck train verifier`."""
 
-from factcheck.cli.common import app, train_app  # noqa: F401
+from __future__ import annotations
+
+import shlex
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from factcheck.cli.common import app, echo_json, guarded, train_app
+
+__all__ = ["verify", "train_verifier"]
+
+
+@app.command()
+@guarded
+def verify(
+    evidence: str = typer.Argument(..., help="The evidence text (premise)."),
+    claim: str = typer.Argument(..., help="The claim to check against it (hypothesis)."),
+    model: str = typer.Option("bundled", "--model", help="Verifier: 'bundled', a model folder, or a Hugging Face NLI model name."),
+    as_json: bool = typer.Option(False, "--json", help="Print the stance and probabilities as JSON."),
+) -> None:
+    """Say whether the evidence entails, contradicts or is neutral to the claim (calibrated probabilities)."""
+    from factcheck.errors import InputError
+    from factcheck.records import STANCES
+    from factcheck.verify import load_verifier
+
+    if not evidence.strip() or not claim.strip():
+        raise InputError("verify: the evidence and the claim must both be non-empty text")
+    verifier = load_verifier(model)
+    probs = [round(float(p), 4) for p in verifier.predict([(evidence, claim)])[0]]
+    stance = STANCES[max(range(3), key=lambda i: probs[i])]
+    if as_json:
+        echo_json({"model": verifier.name, "stance": stance, "probabilities": dict(zip(STANCES, probs))})
+        return
+    typer.echo(f"{stance}  " + "  ".join(f"{s} {p:.3f}" for s, p in zip(STANCES, probs)) + f"  [{verifier.name}]")
+
+
+@train_app.command("verifier")
+@guarded
+def train_verifier(
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Data sets folder (default: $FACTCHECK_DATA_DIR, else ../shared/data)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default: runs/verifier-<time>)."),
+    epochs: int = typer.Option(2, "--epochs", min=1, help="Passes over the training pairs."),
+    max_pairs: Optional[int] = typer.Option(None, "--max-pairs", min=16, help="Train on at most this many pairs (sampled; SciFact and numeric pairs always kept)."),
+    budget_min: Optional[float] = typer.Option(None, "--budget-min", help="Measure pairs/s first and cap the pairs so training fits in this many minutes."),
+    seed: int = typer.Option(13, "--seed", help="Random seed (data splits, sampling, torch)."),
+    threads: int = typer.Option(1, "--threads", min=1, help="CPU threads for torch (1 is fastest on a busy machine)."),
+    install: bool = typer.Option(False, "--install", help="Copy the finished model into factcheck/models/verifier."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores report as JSON."),
+) -> None:
+    """Train the bundled verdict model (NLI cross-encoder) from all-MiniLM-L6-v2, calibrate, convert to fp16 and score it."""
+    import torch
+
+    from factcheck.errors import InputError
+    from factcheck.settings import data_dir as default_data_dir
+    from factcheck.train.verifier import TrainConfig, run
+
+    data = data_dir or default_data_dir()
+    if not (data / "nli" / "snli_dev.jsonl").is_file():
+        raise InputError(f"{data}: the data sets (nli/, scifact/) are missing; pass --data-dir or set FACTCHECK_DATA_DIR")
+    torch.set_num_threads(threads)
+    out = out or Path("runs") / time.strftime("verifier-%Y%m%d-%H%M%S")
+    cfg = TrainConfig(epochs=epochs, max_pairs=max_pairs, budget_min=budget_min, seed=seed)
+    report = run(data, out, cfg, install_model=install, command=shlex.join(["factcheck", *sys.argv[1:]]))
+    if as_json:
+        echo_json(report)
+        return
+    for name, s in report["scores"].items():
+        typer.echo(f"{name}: accuracy {s['accuracy']:.3f}, macro-F1 {s['macro_f1']:.3f} ({s['pairs']} pairs)")
+    typer.echo(f"model: {out / 'model'}" + (f" (installed to {report['installed']})" if "installed" in report else ""))

