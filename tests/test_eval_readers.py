@@ -82,6 +82,20 @@ def test_jsonl_reader_errors_name_file_and_line(tmp_path):
         read_dataset(tmp_path / "missing.jsonl", "jsonl")
 
 
+def test_scifact_reader_rejects_claims_that_do_not_match_the_corpus(tmp_path):
+    corpus = _write_jsonl(tmp_path / "corpus.jsonl", [{"doc_id": 7, "title": "T", "abstract": ["One.", "Two."]}])
+    claim = {"id": 1, "claim": "c", "evidence": {"7": [{"sentences": [5], "label": "SUPPORT"}]}, "cited_doc_ids": [7]}
+    with pytest.raises(InputError, match=r"claims\.jsonl:1: document 7 has no sentence 5"):
+        read_scifact(_write_jsonl(tmp_path / "claims.jsonl", [claim]), corpus)
+    claim["evidence"] = {"8": [{"sentences": [0], "label": "SUPPORT"}]}
+    with pytest.raises(InputError, match="evidence document 8 is not in the corpus"):
+        read_scifact(_write_jsonl(tmp_path / "claims.jsonl", [claim]), corpus)
+    claim["evidence"] = {"7": [{"sentences": [0, 1], "label": "SUPPORT"}], }
+    data = read_scifact(_write_jsonl(tmp_path / "claims.jsonl", [claim]), corpus)
+    assert data.examples[0].label == "SUPPORTED" and [e.text for e in data.examples[0].evidence] == ["One.", "Two."]
+    assert data.corpus[0].text == "T\n\nOne. Two."
+
+
 @pytest.mark.dataset
 def test_scifact_reader_on_the_training_claims(data_dir):
     data = read_scifact(data_dir / "scifact" / "claims_train.jsonl")

@@ -210,8 +210,10 @@ def _scifact_example(rec: dict[str, Any], where: str, abstracts: dict[str, tuple
         for rationale in rationales:
             stance = _label(rationale["label"], STANCE_LABELS, where)
             labels.add(stance)
-            ids = [f"{doc_id}:{i}" for i in rationale["sentences"]]
-            sets.append(ids)
+            bad = [i for i in rationale["sentences"] if not isinstance(i, int) or not 0 <= i < len(sents)]
+            if bad:
+                raise InputError(f"{where}: document {doc_id} has no sentence {bad[0]}; pass the matching --corpus")
+            sets.append([f"{doc_id}:{i}" for i in rationale["sentences"]])
             evidence += [GoldEvidence(str(doc_id), sents[i], f"{doc_id}:{i}", stance) for i in rationale["sentences"]]
     label = {frozenset(): "NOT_ENOUGH_INFO", frozenset({"entailment"}): "SUPPORTED"}.get(frozenset(labels))
     label = label or ("REFUTED" if labels == {"contradiction"} else "CONFLICTING")
@@ -263,6 +265,8 @@ def read_climate_fever(path: str | Path) -> Dataset:
         _need(rec, ("claim_id", "claim", "claim_label", "evidences"), where)
         evidence = []
         for ev in rec["evidences"]:
+            if not isinstance(ev, dict):
+                raise InputError(f"{where}: each item of evidences must be a JSON object")
             _need(ev, ("evidence_id", "evidence_label", "article", "evidence"), f"{where} evidences")
             gold = GoldEvidence(str(ev["article"]), str(ev["evidence"]), str(ev["evidence_id"]))
             gold.stance = _label(ev["evidence_label"], STANCE_LABELS, where)
