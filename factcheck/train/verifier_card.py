@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["render_card", "scores_table", "TARGETS"]
+__all__ = ["render_card", "scores_table", "benchmarks_section", "replace_section", "TARGETS"]
 
 TARGETS = {
     "fever_dev": ("binary_accuracy", 0.88),
@@ -105,3 +105,30 @@ mostly from retrieved passages, so it is less likely than plain NLI models to ca
 non-evidence text entailment or contradiction, but it still errs; the pipeline adds numeric and
 date checks on top of it.
 """
+
+
+def benchmarks_section(report: dict, meta: dict, heading: str = "## Verdict model") -> str:
+    """The `## Verdict model` section of docs/benchmarks.md."""
+    train = report.get("train", {})
+    return f"""{heading}
+
+The bundled verdict model `{meta['name']}` (MiniLM-L6 NLI cross-encoder, fp16, {report.get('size_mb', '?')} MB),
+trained with `{train.get('command', 'factcheck train verifier')}` in {train.get('minutes', '?')} min on
+{train.get('hardware', '?')}. Scores after fp16 conversion, on held-out splits never trained on
+(the model card in `factcheck/models/verifier/MODEL_CARD.md` has the details; rerun the scoring with
+`python -m factcheck.train.verifier evaluate --out factcheck/models/verifier`):
+
+{scores_table(report)}
+
+{_calibration_lines(report['calibration'])}
+"""
+
+
+def replace_section(text: str, section: str, heading: str = "## Verdict model") -> str:
+    """Replaces (or appends) one `## ` section of a Markdown document, leaving the others as they are."""
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.rstrip() == heading), None)
+    if start is None:
+        return text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    return "".join(lines[:start]) + section.rstrip("\n") + "\n\n" + "".join(lines[end:]).lstrip("\n")

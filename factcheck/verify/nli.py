@@ -65,7 +65,10 @@ class NLIVerifier:
         try:
             import torch
             from transformers import AutoModelForSequenceClassification, AutoTokenizer
+            from transformers.utils import logging as hf_logging
 
+            hf_logging.set_verbosity_error()  # no load reports or progress bars on the CLI's output
+            hf_logging.disable_progress_bar()
             tokenizer = AutoTokenizer.from_pretrained(model, local_files_only=offline)
             net = AutoModelForSequenceClassification.from_pretrained(
                 model, local_files_only=offline, dtype=torch.float32

@@ -1,0 +1,52 @@
+"""Calibration math: temperature scaling and expected calibration error."""
+
+import numpy as np
+import pytest
+
+from factcheck.verify.calibration import ece, fit_temperature, nll, softmax
+
+
+def test_softmax_rows_sum_to_one_and_temperature_flattens():
+    logits = np.array([[2.0, 0.0, -1.0], [0.0, 0.0, 0.0]])
+    p1, p3 = softmax(logits), softmax(logits, 3.0)
+    assert np.allclose(p1.sum(axis=1), 1) and np.allclose(p3.sum(axis=1), 1)
+    assert p3[0, 0] < p1[0, 0]  # a higher temperature is less confident
+    assert np.allclose(p1[1], 1 / 3)
+
+
+def test_temperature_scaling_lowers_nll_of_an_overconfident_model():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 3, 2000)
+    noisy = np.where(rng.random(2000) < 0.7, labels, rng.integers(0, 3, 2000))  # 70 %-ish right
+    logits = 8.0 * np.eye(3)[noisy] + rng.normal(0, 0.5, (2000, 3))  # very confident
+    t = fit_temperature(logits, labels)
+    assert t > 2.0
+    assert nll(logits, labels, t) < nll(logits, labels) - 0.5
+    assert ece(softmax(logits, t), labels) < ece(softmax(logits), labels)
+
+
+def test_temperature_of_a_calibrated_model_stays_near_one():
+    rng = np.random.default_rng(1)
+    logits = rng.normal(0, 2, (4000, 3))
+    probs = softmax(logits)
+    labels = np.array([rng.choice(3, p=p) for p in probs])  # labels drawn from the model itself
+    assert fit_temperature(logits, labels) == pytest.approx(1.0, abs=0.15)
+
+
+def test_ece_hand_computed():
+    probs = np.array([[0.9, 0.05, 0.05], [0.9, 0.05, 0.05], [0.6, 0.3, 0.1], [0.1, 0.6, 0.3]])
+    labels = np.array([0, 1, 0, 1])
+    # bin 0.9: confidence 0.9, accuracy 0.5 → 0.4 × 2/4; bin 0.6: confidence 0.6, accuracy 1 → 0.4 × 2/4
+    assert ece(probs, labels, n_bins=10) == pytest.approx(0.4)
+    assert ece(np.eye(3), np.arange(3)) == pytest.approx(0.0)
+
+
+def test_replace_section_touches_only_its_own_section():
+    from factcheck.train.verifier_card import replace_section
+
+    doc = "# B\n\n## Index\n\nindex text\n\n## Verdict model\n\nold\n\n## Other\n\nother text\n"
+    new = replace_section(doc, "## Verdict model\n\nnew numbers\n")
+    assert "old" not in new and "new numbers" in new and "index text" in new and "other text" in new
+    assert new.index("## Index") < new.index("## Verdict model") < new.index("## Other")
+    appended = replace_section("# B\n\n## Index\n\nx\n", "## Verdict model\n\ny\n")
+    assert appended.endswith("## Verdict model\n\ny\n")

@@ -1,0 +1,139 @@
+"""Pure data-building functions of the verdict model's training recipe."""
+
+import random
+import re
+
+import pytest
+
+from factcheck.train.verifier import length_batches, subsample
+from factcheck.train.verifier_data import (
+    NLIPair,
+    build_splits,
+    hard_negatives,
+    numeric_contrasts,
+    perturb_numbers,
+    scifact_pairs,
+    split_by_group,
+)
+
+
+def _numbers(text):
+    return re.findall(r"\d[\d,.]*", text)
+
+
+def test_split_by_group_keeps_each_claim_on_one_side():
+    pairs = [NLIPair(f"evidence {i}", f"claim {i % 50}", "entailment", "fever", f"claim {i % 50}") for i in range(500)]
+    train, dev = split_by_group(pairs, lambda p: p.group, 0.2, seed=13)
+    assert train and dev and len(train) + len(dev) == 500
+    assert not {p.group for p in train} & {p.group for p in dev}
+    assert split_by_group(pairs, lambda p: p.group, 0.2, seed=13) == (train, dev)  # deterministic
+
+
+@pytest.mark.parametrize(
+    "claim, premise",
+    [
+        ("The band formed in 2019.", "The band was formed in 2019 in Ohio ."),
+        ("The stadium holds 55,000 people.", "Its capacity is 55,000 ."),
+        ("The population was 3.5 million.", "The population was 3.5 million in 2010 ."),
+        ("The war killed half a million people.", "About half a million people died in the war ."),
+        ("Two men are playing chess.", "Two men play chess in a park ."),
+        ("He won his 3rd title.", "He won his 3rd title in May ."),
+    ],
+)
+def test_perturb_numbers_changes_a_number_the_premise_states(claim, premise):
+    for seed in range(5):
+        changed = perturb_numbers(claim, random.Random(seed), premise=premise)
+        assert changed and changed != claim
+        assert changed.lower() != claim.lower()
+        words_before, words_after = claim.split(), changed.split()
+        assert len(set(words_before) ^ set(words_after)) >= 1
+
+
+def test_perturb_numbers_keeps_formats():
+    rng = random.Random(3)
+    year = perturb_numbers("It opened in 2019.", rng)
+    assert re.search(r"\b(19|20)\d\d\b", year) and "2019" not in year
+    big = perturb_numbers("It cost 55,000 dollars.", rng)
+    assert "55,000" not in big and re.search(r"\d{1,3}(,\d{3})+|\d+", big)
+    for seed in range(6):
+        changed = perturb_numbers("It killed half a million people.", random.Random(seed))
+        assert changed != "It killed half a million people."
+        assert re.fullmatch(r"It killed (half a|two|three|five) (hundred|thousand|million|billion)s? people\.", changed)
+
+
+def test_perturb_numbers_needs_the_number_in_the_premise():
+    assert perturb_numbers("The band formed in 2019.", random.Random(0), premise="The band is from Ohio .") is None
+    assert perturb_numbers("The band is from Ohio.", random.Random(0)) is None
+
+
+def test_numeric_contrasts_are_contradictions_of_entailed_claims():
+    pairs = [
+        NLIPair("Paramore formed in 2004 .", "Paramore formed in 2004.", "entailment", "fever", "g1"),
+        NLIPair("Paramore formed in 2004 .", "Paramore formed in 1999.", "contradiction", "fever", "g2"),
+        NLIPair("Paramore is a band .", "Paramore is a band.", "entailment", "fever", "g3"),
+    ]
+    out = numeric_contrasts(pairs, random.Random(0))
+    assert len(out) == 1
+    assert out[0].label == "contradiction" and out[0].premise == pairs[0].premise and out[0].group == "g1"
+    assert _numbers(out[0].hypothesis) != ["2004"]
+
+
+def test_hard_negatives_exclude_gold_evidence():
+    gold = "Paris is the capital and most populous city of France ."
+    pool = [
+        gold,
+        gold + " It has 2 million residents .",  # contains the gold sentence: excluded too
+        "Paris Saint-Germain is a football club based in Paris , France .",
+        "Lyon is a city in France .",
+        "The Seine flows through Paris .",
+        "Bananas are yellow .",
+    ]
+    out = hard_negatives([("Paris is the capital of France.", {gold})], pool, "fever-nei", random.Random(0),
+                         top_k=3, per_claim=3)
+    assert out and all(p.label == "neutral" and p.source == "fever-nei" for p in out)
+    assert all(gold not in p.premise for p in out)
+
+
+def test_scifact_pairs_labels():
+    corpus = {1: {"abstract": ["Intro sentence here.", "Drug X lowers blood pressure.", "Methods were used."]},
+              2: {"abstract": ["Drug Y raises it."]}}
+    claims = [{"id": 1, "claim": "Drug X lowers blood pressure.", "cited_doc_ids": [1],
+               "evidence": {"1": [{"sentences": [1], "label": "SUPPORT"}]}},
+              {"id": 2, "claim": "Drug Y lowers it.", "cited_doc_ids": [2],
+               "evidence": {"2": [{"sentences": [0], "label": "CONTRADICT"}]}}]
+    pairs = scifact_pairs(claims, corpus, 5, random.Random(0))
+    by_label = {(p.label, p.premise) for p in pairs}
+    assert ("entailment", "Drug X lowers blood pressure.") in by_label
+    assert ("contradiction", "Drug Y raises it.") in by_label
+    neutral = {p.premise for p in pairs if p.label == "neutral"}
+    assert neutral == {"Intro sentence here.", "Methods were used."}
+
+
+def test_length_batches_cover_every_index_once():
+    lengths = [random.Random(i).randint(5, 300) for i in range(1000)]
+    batches = length_batches(lengths, 16, random.Random(0))
+    flat = [i for b in batches for i in b]
+    assert sorted(flat) == list(range(1000)) and max(map(len, batches)) == 16
+    spread = sum(max(lengths[i] for i in b) - min(lengths[i] for i in b) for b in batches) / len(batches)
+    assert spread < 50  # bucketing keeps similar lengths together
+
+
+def test_subsample_keeps_small_sources():
+    pairs = [NLIPair("p", f"h{i}", "entailment", "snli" if i % 10 else "numbers", f"h{i}") for i in range(1000)]
+    out = subsample(pairs, 300, random.Random(0))
+    assert len(out) == 300 and sum(p.source == "numbers" for p in out) == 100
+
+
+@pytest.mark.dataset
+def test_real_splits_are_disjoint_by_claim(data_dir):
+    splits = build_splits(data_dir)
+    train_claims = {p.group for p in splits["train"] if p.source != "snli"}  # the claims trained on
+    for name in ("fever_dev", "scifact_dev", "nei_dev"):
+        held = {p.hypothesis for p in splits[name]}
+        assert held and not held & train_claims, name
+    numbers_groups = {p.group for p in splits["numbers"]}
+    assert numbers_groups <= {p.group for p in splits["fever_dev"] + splits["scifact_dev"]}
+    assert len(splits["numbers"]) >= 100
+    assert {p.label for p in splits["nei_dev"]} == {"neutral"}
+    assert {p.label for p in splits["scifact_dev"]} == {"entailment", "contradiction", "neutral"}
+    assert not {(p.premise, p.hypothesis) for p in splits["snli_test"]} & {(p.premise, p.hypothesis) for p in splits["train"]}
