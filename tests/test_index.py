@@ -233,3 +233,11 @@ def test_bad_faiss_spec_is_an_input_error(tmp_path, corpus):
         build_index([corpus], tmp_path / "index", embedder=HashEmbedder(), faiss="NoSuchIndex")
     with pytest.raises(InputError, match="cannot be trained"):
         build_index([corpus], tmp_path / "index2", embedder=HashEmbedder(), faiss="IVF4096,Flat")
+
+
+def test_index_folder_with_odd_characters(tmp_path):
+    folder = tmp_path / "my index #1 ?"
+    embedder = HashEmbedder()
+    build_index([write_corpus(tmp_path / "c")], folder, embedder=embedder)
+    with Retriever(folder, mode="hybrid", embedder=embedder) as retriever:
+        assert "Moscow" in retriever.search("defence ministers Moscow", k=1)[0].passage.text

@@ -54,7 +54,8 @@ class Store:
         if writable:
             self.db = sqlite3.connect(self.path, check_same_thread=False)
         else:
-            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"  # percent-encoded: spaces, '?' and '#' are safe
+            self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
 
     @classmethod
     def create(cls, path: str | Path) -> "Store":
