@@ -1,3 +1,71 @@
-"""CLI commands for this stage (registered on the shared Typer app)."""
+"""`factcheck extract` (article -> claims) and `factcheck train checkworthiness`."""
 
-from factcheck.cli.common import app, train_app  # noqa: F401
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from factcheck.cli.common import app, echo_json, guarded, train_app
+
+__all__ = ["extract", "train_checkworthiness_cmd"]
+
+
+def _print_claims(claims: list) -> None:
+    """Prints a readable list: score, claim, speaker."""
+    if not claims:
+        typer.echo("no check-worthy claims found (try a lower --min-score)")
+    for claim in claims:
+        speaker = f"  [{claim.attribution.speaker}, {claim.attribution.verb}]" if claim.attribution else ""
+        typer.echo(f"{claim.score:.2f}  {claim.text}{speaker}")
+
+
+@app.command()
+@guarded
+def extract(
+    article: str = typer.Argument(..., help="Article file (.txt, .md, .html) or - for stdin."),
+    min_score: float = typer.Option(0.5, "--min-score", min=0.0, max=1.0,
+                                    help="Keep sentences with check-worthiness at least this (0.5 = model's threshold)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write claims JSONL here (atomically)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the claims as JSON."),
+) -> None:
+    """Extract the check-worthy, standalone claims of a news article."""
+    from factcheck.claims import ClaimExtractor, write_claims
+    from factcheck.claims.clean import english_warning, read_article
+    from factcheck.claims.io import claim_to_record
+
+    document = read_article(article)
+    warning = english_warning(document.text, document.source)
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
+    claims = ClaimExtractor(min_score=min_score).extract(document)
+    if output is not None:
+        count = write_claims(output, claims)
+        typer.echo(f"wrote {count} claims to {output}", err=True)
+    if as_json:
+        echo_json([claim_to_record(c) for c in claims])
+    elif output is None:
+        _print_claims(claims)
+
+
+@train_app.command("checkworthiness")
+@guarded
+def train_checkworthiness_cmd(
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Data sets folder (default: FACTCHECK_DATA_DIR or ../shared/data)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Model folder to write (default: the bundled model)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the test scores as JSON."),
+) -> None:
+    """Train the check-worthiness model on ClaimBuster and save it (fixed seed, reproducible)."""
+    from factcheck.claims.checkworthy import DEFAULT_MODEL_DIR
+    from factcheck.settings import data_dir as default_data_dir
+    from factcheck.train.checkworthiness import train_checkworthiness
+
+    log = (lambda _msg: None) if as_json else (lambda msg: typer.echo(msg, err=True))
+    result = train_checkworthiness(data_dir or default_data_dir(), out or DEFAULT_MODEL_DIR, progress=not as_json, log=log)
+    if as_json:
+        echo_json({"scores": result.scores, "chosen": result.chosen, "seconds": result.seconds})
+    else:
+        for name, scores in result.scores.items():
+            typer.echo(f"{name}: " + ", ".join(f"{k} {v:.4f}" for k, v in scores.items()))
+        typer.echo(f"saved to {out or DEFAULT_MODEL_DIR} in {result.seconds:.0f} s")

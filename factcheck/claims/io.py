@@ -1,0 +1,59 @@
+"""Claims JSONL: one claim per line, `schema_version` first, then the Claim fields (docs/claims-format.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable
+
+from factcheck.errors import InputError
+from factcheck.records import Claim, from_dict, to_dict
+from factcheck.textio import atomic_write, read_text
+
+__all__ = ["CLAIMS_SCHEMA_VERSION", "claim_to_record", "write_claims", "read_claims"]
+
+CLAIMS_SCHEMA_VERSION = "1"
+
+
+def claim_to_record(claim: Claim) -> dict:
+    """The JSON record of one claim: schema_version, then the Claim fields."""
+    return {"schema_version": CLAIMS_SCHEMA_VERSION, **to_dict(claim)}
+
+
+def write_claims(path: str | Path, claims: Iterable[Claim]) -> int:
+    """Writes claims as JSONL atomically; returns how many were written."""
+    count = 0
+    with atomic_write(path) as handle:
+        for claim in claims:
+            handle.write(json.dumps(claim_to_record(claim), ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def _parse_line(line: str, where: str) -> Claim:
+    """Parses one JSONL line into a Claim, with an error that names the file and line."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: not valid JSON ({exc.msg}); each line must be one JSON object") from None
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
+    version = str(record.get("schema_version", CLAIMS_SCHEMA_VERSION))
+    if version != CLAIMS_SCHEMA_VERSION:
+        raise InputError(f"{where}: claims schema_version {version!r} is not supported (expected {CLAIMS_SCHEMA_VERSION!r})")
+    if not isinstance(record.get("id"), (str, int)) or not isinstance(record.get("text"), str) or not record["text"].strip():
+        raise InputError(f"{where}: a claim needs a string `id` and a non-empty `text`")
+    record["id"] = str(record["id"])
+    try:
+        return from_dict(Claim, record)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{where}: malformed claim ({exc})") from None
+
+
+def read_claims(path: str | Path) -> list[Claim]:
+    """Reads a claims JSONL file; blank lines are skipped, malformed ones raise InputError with file:line."""
+    text = read_text(path)
+    claims = [_parse_line(line, f"{path}:{n}") for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    if not claims:
+        raise InputError(f"{path}: no claims in the file; run: factcheck extract ARTICLE -o {Path(path).name}")
+    return claims
