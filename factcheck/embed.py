@@ -53,7 +53,8 @@ class SentenceTransformerEmbedder:
                 "pass an installed model path or a sentence-transformers model name"
             )
             raise ModelError(f"embedder {name!r} could not be loaded ({type(exc).__name__}: {exc}); {hint}") from None
-        self.dim = int(self.model.get_sentence_embedding_dimension())
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
 
     def encode(self, texts: Sequence[str], batch_size: int = 64, progress: bool = False):
         """Encodes texts into an (n, dim) float32 array of unit-length vectors."""
