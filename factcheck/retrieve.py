@@ -75,12 +75,15 @@ class Retriever:
         embedder: Any = None,
         candidates: int = CANDIDATES,
         rrf_k: int = RRF_K,
+        nprobe: int | None = None,
     ):
         if mode not in MODES:
             raise InputError(f"search mode {mode!r}: use one of {', '.join(MODES)}")
         name = embedder if isinstance(embedder, str) else getattr(embedder, "name", None)
         self.index = index if isinstance(index, Index) else open_index(index, embedder=name)
         self.index.check_embedder(name)
+        if nprobe is not None:  # IVF lists probed per query; default: the manifest's
+            self.index.set_search_params(nprobe=nprobe)
         self.mode = mode
         self.candidates = candidates
         self.rrf_k = rrf_k

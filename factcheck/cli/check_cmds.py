@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from factcheck.cli.common import app, echo_json, guarded
+from factcheck.cli.index_cmds import RAY_ADDRESS_HELP, RAY_HELP
 from factcheck.settings import default_index_dir
 
 INDEX_OPT = typer.Option(None, "--index", help="Index folder (default: $FACTCHECK_INDEX or .factcheck/index).")
@@ -63,6 +64,9 @@ def check(
     claimreview: Optional[Path] = typer.Option(None, "--claimreview", help="Also write schema.org ClaimReview JSON-LD."),
     fever: Optional[Path] = typer.Option(None, "--fever", help="Also write FEVER-style predictions JSONL."),
     batch_size: int = typer.Option(16, "--batch-size", min=1, help="Claims per model batch."),
+    ray: bool = typer.Option(False, "--ray", help=RAY_HELP),
+    ray_address: Optional[str] = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),
+    ray_actors: Optional[int] = typer.Option(None, "--ray-actors", min=1, help="Ray checker actors (default: one per CPU)."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of readable text."),
 ) -> None:
     """Check one claim, or every claim in a claims JSONL file (resumable: rerun to continue)."""
@@ -71,7 +75,14 @@ def check(
 
     if (claim is None) == (claims is None):
         raise InputError("give either a claim in quotes or --claims FILE, not both or neither")
-    checker = Checker.from_index(index or default_index_dir(), verifier=verifier)
+    if ray or ray_address:  # scale out: batches of claims on Ray actors, each holding a Checker
+        from factcheck.index import open_index
+        from factcheck.scale import RayChecker
+
+        open_index(index or default_index_dir()).close()  # fail fast here on a missing or damaged index
+        checker = RayChecker.from_index(index or default_index_dir(), verifier, actors=ray_actors, address=ray_address)
+    else:
+        checker = Checker.from_index(index or default_index_dir(), verifier=verifier)
     if claim is not None:
         if not claim.strip():
             raise InputError("the claim is empty; pass the sentence to check in quotes")

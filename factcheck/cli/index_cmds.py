@@ -13,6 +13,8 @@ from factcheck.cli.common import app, echo_json, guarded
 __all__ = ["index", "search", "info"]
 
 _INDEX_HELP = "Index folder (default: $FACTCHECK_INDEX, else .factcheck/index)."
+RAY_HELP = "Run on Ray (the optional ray extra): a new local instance, or the cluster in --ray-address / $RAY_ADDRESS."
+RAY_ADDRESS_HELP = "Ray cluster to join (e.g. auto, ray://head:10001); implies --ray."
 
 
 @app.command()
@@ -26,6 +28,9 @@ def index(
     faiss: Optional[str] = typer.Option(
         None, "--faiss", help="FAISS index: auto, flat, hnsw, ivf, or a faiss index_factory string (e.g. IVF256,SQ8)."
     ),
+    ray: bool = typer.Option(False, "--ray", help=RAY_HELP),
+    ray_address: Optional[str] = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),
+    ray_actors: Optional[int] = typer.Option(None, "--ray-actors", min=1, help="Ray embedder actors (default: one per CPU)."),
     as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
 ) -> None:
     """Index (or re-index) a reference corpus: only new or changed documents are embedded."""
@@ -35,7 +40,15 @@ def index(
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        stats = build_index(paths, index_dir, embedder=embedder, faiss=faiss, progress=not as_json)
+        if ray or ray_address:  # scale out: embed on Ray actors, merge the shards into the same index
+            from factcheck.scale import build_index_ray
+
+            stats = build_index_ray(
+                paths, index_dir, embedder=embedder, faiss=faiss, address=ray_address, actors=ray_actors,
+                progress=not as_json,
+            )
+        else:
+            stats = build_index(paths, index_dir, embedder=embedder, faiss=faiss, progress=not as_json)
     for warning in caught:
         if issubclass(warning.category, UserWarning):
             typer.echo(f"warning: {warning.message}", err=True)
@@ -60,13 +73,16 @@ def search(
     index_dir: Optional[Path] = typer.Option(None, "--index", help=_INDEX_HELP),
     mode: str = typer.Option("hybrid", "--mode", help="hybrid (dense + BM25, fused), dense or bm25."),
     embedder: Optional[str] = typer.Option(None, "--embedder", help="Must match the index's embedder."),
+    nprobe: Optional[int] = typer.Option(
+        None, "--nprobe", min=1, help="IVF indexes: lists probed per query (default: the index's; more = slower, exacter)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the hits as JSON."),
 ) -> None:
     """Search the indexed corpus and print the best passages."""
     from factcheck.records import to_dict
     from factcheck.retrieve import Retriever
 
-    with Retriever(index_dir, mode=mode, embedder=embedder) as retriever:
+    with Retriever(index_dir, mode=mode, embedder=embedder, nprobe=nprobe) as retriever:
         hits = retriever.search(query, k)
     if as_json:
         echo_json([to_dict(hit) for hit in hits])

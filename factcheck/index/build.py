@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import shutil
 import time
 import uuid
@@ -208,16 +209,24 @@ def _write_vectors(
         rows = keep[start : start + EMBED_CHUNK]
         matrix[rows] = reusable.vectors[sources[rows]]
     fresh = np.flatnonzero(sources < 0)
+    # An embedder may encode many rows itself (factcheck.scale.ray_index: Ray actors, shards merged here).
+    encode_rows = getattr(model, "encode_rows", None) or functools.partial(_encode_rows, model)
     with tqdm(total=len(fresh), desc="embedding", unit="passage", disable=not progress or not len(fresh)) as bar:
-        for start in range(0, len(fresh), EMBED_CHUNK):
-            rows = fresh[start : start + EMBED_CHUNK]
-            encoded = np.ascontiguousarray(model.encode(store.passage_texts(rows), batch_size=batch_size), np.float32)
+        for rows, encoded in encode_rows(store, fresh, batch_size) if len(fresh) else ():
+            encoded = np.ascontiguousarray(encoded, np.float32)
             faiss.normalize_L2(encoded)
             matrix[rows] = encoded
             bar.update(len(rows))
     matrix.flush()
     stats.embedded = len(fresh)
     return matrix
+
+
+def _encode_rows(model: Any, store: Store, rows: np.ndarray, batch_size: int) -> Iterator[tuple[np.ndarray, Any]]:
+    """Encodes the given passages in this process, EMBED_CHUNK at a time: yields (row ids, vectors)."""
+    for start in range(0, len(rows), EMBED_CHUNK):
+        chunk = rows[start : start + EMBED_CHUNK]
+        yield chunk, model.encode(store.passage_texts(chunk), batch_size=batch_size)
 
 
 def _manifest(

@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Sequence
 
-from factcheck.errors import IndexError_
+from factcheck.errors import IndexError_, InputError
 from factcheck.index import lexical, vectors
 from factcheck.index.manifest import check_files, read_manifest, rebuild_hint
 from factcheck.index.store import STORE_FILE, Store
@@ -30,6 +30,7 @@ class Index:
     def __init__(self, path: Path, manifest: dict[str, Any]):
         self.path = path
         self.manifest = manifest
+        self.search_params: dict[str, Any] = dict(manifest["faiss"].get("params") or {})
         self.generation = check_files(path, manifest)
         try:
             self.store = Store(self.generation / STORE_FILE)
@@ -73,12 +74,22 @@ class Index:
     def faiss(self) -> Any:
         """The FAISS index over the vectors (ids = passage ids)."""
         try:
-            index = vectors.load_faiss(self.generation / vectors.FAISS_FILE, self.manifest["faiss"].get("params", {}))
+            index = vectors.load_faiss(self.generation / vectors.FAISS_FILE, self.search_params)
         except RuntimeError as exc:
             raise self._corrupt(f"{vectors.FAISS_FILE}: {vectors._first_line(exc)}") from None
         if index.ntotal != self.size:
             raise self._corrupt(f"{vectors.FAISS_FILE} holds {index.ntotal} vectors, expected {self.size}")
         return index
+
+    def set_search_params(self, **params: Any) -> None:
+        """Overrides the manifest's FAISS search parameters for this opened index (e.g. nprobe=64)."""
+        factory = str(self.manifest["faiss"].get("factory", ""))
+        for name, needs in (("nprobe", "IVF"), ("efSearch", "HNSW")):
+            if name in params and needs not in factory.upper():
+                raise InputError(f"{self.path}: {name} applies to {needs} indexes; this index is {factory}")
+        self.search_params.update(params)
+        if "faiss" in self.__dict__:  # already loaded
+            vectors.set_search_params(self.faiss, params)
 
     @cached_property
     def bm25(self) -> Any:

@@ -1,7 +1,8 @@
 """Dense vectors of an index: `vectors.npy` (float32, one row per passage) and the FAISS index over them.
 
-`choose_faiss` is the one place that picks the FAISS index type for a corpus size; a later
-stage can add compressed types (IVF-PQ, SQ) for millions of passages there.
+`choose_faiss` is the one place that picks the FAISS index type for a corpus size: exact search up
+to FLAT_MAX passages, IVF beyond, and IVF over 8-bit scalar-quantised vectors (a quarter of the
+memory) from COMPRESS_MIN passages (see docs/scale.md for the measured recall and memory).
 """
 
 from __future__ import annotations
@@ -20,10 +21,14 @@ __all__ = [
     "choose_faiss",
     "build_faiss",
     "load_faiss",
+    "set_search_params",
+    "train_size",
     "open_vectors",
     "create_vectors",
     "FAISS_TYPES",
     "FLAT_MAX",
+    "COMPRESS_MIN",
+    "TRAIN_PER_LIST",
     "VECTORS_FILE",
     "FAISS_FILE",
 ]
@@ -31,7 +36,9 @@ __all__ = [
 VECTORS_FILE = "vectors.npy"
 FAISS_FILE = "faiss.index"
 FLAT_MAX = 50_000  # up to this many passages, exact search is fast enough (~5 ms on 2 cores)
-FAISS_TYPES = ("auto", "flat", "hnsw", "ivf")
+COMPRESS_MIN = 500_000  # from here, IVF over SQ8 codes: 392 MB per million passages instead of 1.5 GB
+TRAIN_PER_LIST = 64  # IVF training sample per list: FAISS wants >= 39 (it caps at 256); 64 keeps k-means to minutes
+FAISS_TYPES = ("auto", "flat", "hnsw", "ivf", "ivf-sq8")
 
 
 @dataclass
@@ -49,19 +56,32 @@ def _ivf_plan(n: int) -> FaissPlan:
     return FaissPlan("ivf", f"IVF{nlist},Flat", {"nprobe": min(nlist, max(8, nlist // 16))})
 
 
+def _ivf_sq8_plan(n: int) -> FaissPlan:
+    """The IVF plan with vectors stored as 8-bit scalar-quantised codes (recall@10 ≈ 0.98 of exact)."""
+    plan = _ivf_plan(n)
+    return FaissPlan("ivf-sq8", plan.factory.replace(",Flat", ",SQ8"), plan.params)
+
+
 _PLANS: dict[str, Callable[[int], FaissPlan]] = {
     "flat": lambda n: FaissPlan("flat", "Flat"),
     "hnsw": lambda n: FaissPlan("hnsw", "HNSW32", {"efSearch": 64}),
     "ivf": _ivf_plan,
+    "ivf-sq8": _ivf_sq8_plan,
 }
 
 
+def _auto_type(n: int) -> str:
+    """The FAISS type "auto" picks for `n` passages."""
+    return "flat" if n <= FLAT_MAX else "ivf" if n < COMPRESS_MIN else "ivf-sq8"
+
+
 def choose_faiss(n: int, spec: str | None = None) -> FaissPlan:
-    """Picks the FAISS index for `n` passages: exact (flat) up to FLAT_MAX, IVF beyond; `spec` overrides
-    with "flat", "hnsw", "ivf" or any faiss index_factory string (e.g. "IVF256,SQ8")."""
+    """Picks the FAISS index for `n` passages: exact (flat) up to FLAT_MAX, IVF beyond, IVF-SQ8 from
+    COMPRESS_MIN; `spec` overrides with "flat", "hnsw", "ivf", "ivf-sq8" or any faiss index_factory
+    string (e.g. "IVF256,SQ8")."""
     spec = (spec or "auto").strip()
     if spec.lower() == "auto":
-        return _PLANS["flat" if n <= FLAT_MAX else "ivf"](n)
+        return _PLANS[_auto_type(n)](n)
     if spec.lower() in _PLANS:
         return _PLANS[spec.lower()](n)
     params = {"nprobe": 16} if spec.upper().startswith("IVF") or ",IVF" in spec.upper() else {}
@@ -94,10 +114,21 @@ def build_faiss(vectors: np.ndarray, plan: FaissPlan, path: Path, chunk: int = 6
     faiss.write_index(index, str(path))
 
 
+def train_size(index: Any, n: int) -> int:
+    """How many of `n` vectors train `index`: TRAIN_PER_LIST per IVF list (at least 100,000)."""
+    import faiss
+
+    try:
+        nlist = faiss.extract_index_ivf(index).nlist
+    except RuntimeError:  # not an IVF index (e.g. a bare SQ or PQ quantiser)
+        nlist = 0
+    return min(n, max(100_000, TRAIN_PER_LIST * nlist))
+
+
 def _train(index: Any, vectors: np.ndarray, plan: FaissPlan) -> None:
-    """Trains a FAISS index on up to 256 points per list (a random sample), as FAISS recommends."""
+    """Trains a FAISS index on a random sample of the vectors (TRAIN_PER_LIST per IVF list)."""
     n = len(vectors)
-    sample = min(n, 100_000)
+    sample = train_size(index, n)
     rows = np.sort(np.random.default_rng(0).choice(n, size=sample, replace=False)) if sample < n else slice(None)
     try:
         index.train(np.ascontiguousarray(vectors[rows], dtype=np.float32))
@@ -112,10 +143,20 @@ def load_faiss(path: Path, params: dict[str, Any]) -> Any:
     import faiss
 
     index = faiss.read_index(str(path))
+    set_search_params(index, params)
+    return index
+
+
+def set_search_params(index: Any, params: dict[str, Any]) -> None:
+    """Applies search parameters (nprobe, efSearch) to a loaded FAISS index; unknown ones raise InputError."""
+    import faiss
+
     space = faiss.ParameterSpace()
     for name, value in params.items():
-        space.set_index_parameter(index, name, value)
-    return index
+        try:
+            space.set_index_parameter(index, name, value)
+        except RuntimeError as exc:
+            raise InputError(f"FAISS search parameter {name}={value}: {_first_line(exc)}") from None
 
 
 def _first_line(exc: BaseException) -> str:
