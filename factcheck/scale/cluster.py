@@ -6,21 +6,27 @@ import logging
 import os
 from typing import Any
 
-from factcheck.errors import FactcheckError
+from factcheck.errors import EXIT_USAGE, FactcheckError
 
-__all__ = ["RAY_INSTALL", "require_ray", "connect", "cluster_cpus", "factcheck_cause", "FORWARDED_ENV"]
+__all__ = ["RAY_INSTALL", "RayMissing", "require_ray", "connect", "cluster_cpus", "factcheck_cause", "FORWARDED_ENV"]
 
 RAY_INSTALL = "pip install 'factcheck[ray]'"
 # Settings the workers must share with the driver (offline models, data and index locations).
 FORWARDED_ENV = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "FACTCHECK_DATA_DIR", "FACTCHECK_INDEX", "HF_HOME")
 
 
+class RayMissing(FactcheckError):
+    """--ray was asked for, but the optional Ray extra is not installed."""
+
+    exit_code = EXIT_USAGE
+
+
 def require_ray() -> Any:
-    """Imports Ray, or raises FactcheckError with the install command when it is not installed."""
+    """Imports Ray, or raises RayMissing with the install command when it is not installed."""
     try:
         import ray
     except ImportError:
-        raise FactcheckError(f"--ray needs Ray, which is not installed; run: {RAY_INSTALL}") from None
+        raise RayMissing(f"--ray needs Ray, which is not installed; run: {RAY_INSTALL}") from None
     return ray
 
 

@@ -111,8 +111,10 @@ class RayEmbedder:
 
     def _dataset(self, ray: Any, rows: np.ndarray, store: Store, shard_dir: Path, batch_size: int) -> Any:
         """The Ray Data pipeline: passage ids -> actor pool of _ShardEncoder -> one shard path per batch."""
-        actors = max(1, min(self.actors or cluster_cpus(), -(-len(rows) // self.ray_batch)))
-        return ray.data.from_numpy(np.asarray(rows, dtype=np.int64)).map_batches(
+        batches = -(-len(rows) // self.ray_batch)
+        actors = max(1, min(self.actors or cluster_cpus(), batches))
+        blocks = np.array_split(np.asarray(rows, dtype=np.int64), batches)  # one block per batch: all actors get work
+        return ray.data.from_numpy(blocks).map_batches(
             _ShardEncoder,
             fn_constructor_kwargs={
                 "make_embedder": self.make_embedder,
@@ -164,16 +166,18 @@ def build_index_ray(
     progress: bool = False,
     batch_size: int = 64,
     make_embedder: Callable[[], Any] | None = None,
+    ray_batch: int = RAY_BATCH,
 ) -> BuildStats:
     """`build_index` with the embedding done on Ray (the cluster at `address`, or a local instance).
 
     `actors` embedder actors (default: one per cluster CPU) each load the model once, through
-    `make_embedder` when given (a picklable factory; default: load_embedder(name)).
+    `make_embedder` when given (a picklable factory; default: load_embedder(name)); each Ray batch
+    of `ray_batch` passages becomes one shard file.
     """
     from factcheck.settings import default_index_dir
 
     folder = Path(index_dir) if index_dir is not None else default_index_dir()
     connect(address)
     name, dim = _embedder_of(folder, embedder)
-    model = RayEmbedder(name, dim, actors=actors, make_embedder=make_embedder)
+    model = RayEmbedder(name, dim, actors=actors, ray_batch=ray_batch, make_embedder=make_embedder)
     return build_index(paths, folder, embedder=model, faiss=faiss, progress=progress, batch_size=batch_size)
