@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import Iterable
 
@@ -50,10 +51,27 @@ def _parse_line(line: str, where: str) -> Claim:
         raise InputError(f"{where}: malformed claim ({exc})") from None
 
 
-def read_claims(path: str | Path) -> list[Claim]:
-    """Reads a claims JSONL file; blank lines are skipped, malformed ones raise InputError with file:line."""
+def read_claims(path: str | Path, skip_invalid: bool = False) -> list[Claim]:
+    """Reads a claims JSONL file; blank lines are skipped, malformed ones (or a repeated id) raise
+    InputError with file:line, or with `skip_invalid` are left out with a warning."""
     text = read_text(path)
-    claims = [_parse_line(line, f"{path}:{n}") for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    claims: list[Claim] = []
+    seen: set[str] = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            claim = _parse_line(line, where)
+            if claim.id in seen:
+                raise InputError(f"{where}: claim id {claim.id!r} appears twice; give each claim its own id")
+        except InputError as exc:
+            if not skip_invalid:
+                raise
+            warnings.warn(f"skipped {exc}", stacklevel=2)
+            continue
+        seen.add(claim.id)
+        claims.append(claim)
     if not claims:
         raise InputError(f"{path}: no claims in the file; run: factcheck extract ARTICLE -o {Path(path).name}")
     return claims
