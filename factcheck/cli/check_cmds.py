@@ -88,9 +88,16 @@ def check(
             raise InputError("the claim is empty; pass the sentence to check in quotes")
         results = [checker.check_one(claim.strip())]
     else:
+        import warnings
+
         from factcheck.claims.io import read_claims
 
-        results = _run_batch(checker, read_claims(claims, skip_invalid=skip_invalid), output, batch_size)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            claim_list = read_claims(claims, skip_invalid=skip_invalid)
+        for w in caught:
+            typer.echo(f"warning: {w.message}", err=True)
+        results = _run_batch(checker, claim_list, output, batch_size)
     if output and claim is not None:
         from factcheck.report import write_report
 
