@@ -72,9 +72,13 @@ def check(
     """Check one claim, or every claim in a claims JSONL file (resumable: rerun to continue)."""
     from factcheck.errors import InputError
     from factcheck.pipeline import Checker
+    from factcheck.records import Claim
 
     if (claim is None) == (claims is None):
         raise InputError("give either a claim in quotes or --claims FILE, not both or neither")
+    if claim is not None and not claim.strip():
+        raise InputError("the claim is empty; pass the sentence to check in quotes")
+    claim_list = [Claim(id="claim-1", text=claim.strip())] if claim is not None else _read_claims(claims, skip_invalid)
     if ray or ray_address:  # scale out: batches of claims on Ray actors, each holding a Checker
         from factcheck.index import open_index
         from factcheck.scale import RayChecker
@@ -84,19 +88,8 @@ def check(
     else:
         checker = Checker.from_index(index or default_index_dir(), verifier=verifier)
     if claim is not None:
-        if not claim.strip():
-            raise InputError("the claim is empty; pass the sentence to check in quotes")
-        results = [checker.check_one(claim.strip())]
+        results = checker.check(claim_list)
     else:
-        import warnings
-
-        from factcheck.claims.io import read_claims
-
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            claim_list = read_claims(claims, skip_invalid=skip_invalid)
-        for w in caught:
-            typer.echo(f"warning: {w.message}", err=True)
         results = _run_batch(checker, claim_list, output, batch_size)
     if output and claim is not None:
         from factcheck.report import write_report
@@ -112,6 +105,20 @@ def check(
             _print_result(r)
     else:
         typer.echo(f"checked {len(results)} claims -> {output}  {_summary(results, output)['verdicts']}")
+
+
+def _read_claims(path: Path, skip_invalid: bool):
+    """Reads a claims file, printing each skipped line as one warning."""
+    import warnings
+
+    from factcheck.claims.io import read_claims
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        claims = read_claims(path, skip_invalid=skip_invalid)
+    for w in caught:
+        typer.echo(f"warning: {w.message}", err=True)
+    return claims
 
 
 def _run_batch(checker, claims, output: Optional[Path], batch_size: int):
