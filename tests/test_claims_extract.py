@@ -195,3 +195,19 @@ def test_cli_extract_missing_file_and_non_english(tmp_path, cli_extractor):
                       "vertrieben, sagte der Sprecher am Donnerstag in Washington vor Journalisten.", encoding="utf-8")
     result = runner.invoke(app, ["extract", str(german), "--min-score", "1.0"])
     assert "warning:" in result.output and "English" in result.output
+
+
+def test_python_api_takes_paths_text_and_documents(extractor):
+    from factcheck.claims import extract_claims
+
+    from_path = extract_claims(EXAMPLE, extractor=extractor)
+    from_str_path = extract_claims(str(EXAMPLE), extractor=extractor)
+    assert [c.text for c in from_path] == [c.text for c in from_str_path]
+    from_text = extract_claims("The war, which began in 2011, has killed more than 300,000 civilians.", extractor=extractor)
+    assert "The war began in 2011." in {c.text for c in from_text}
+    with pytest.raises(InputError, match="no such file"):
+        extract_claims("missing-article.txt", extractor=extractor)
+    with pytest.warns(UserWarning, match="English"):
+        extract_claims("Der Krieg in Syrien hat eine halbe Million Menschen getötet und die Hälfte der Bevölkerung "
+                       "vertrieben, sagte der Sprecher am Donnerstag in Washington vor Journalisten.",
+                       min_score=1.0, extractor=extractor)

@@ -1,8 +1,8 @@
 """The project's check-worthiness model: loading the saved artifact (no pickle) and scoring sentences.
 
 The model averages the probabilities of its members: a dense member (frozen MiniLM sentence embedding +
-hand features -> standardise -> logistic regression or small MLP) and optional hashed n-gram members
-(TF-IDF -> logistic regression). Scores are shifted so that 0.5 is the decision threshold tuned on the
+hand features -> standardise -> logistic regression), hashed n-gram members (TF-IDF -> logistic
+regression) and a fine-tuned member (MiniLM's bottom layers frozen, the project's own top layers + head). Scores are shifted so that 0.5 is the decision threshold tuned on the
 development data: score = sigmoid(logit(p) - logit(threshold)).
 """
 
@@ -71,6 +71,7 @@ class CheckworthinessModel:
         self.weights = weights
         self.threshold = float(config["threshold"])
         self._embedder = embedder
+        self._tops: dict[int, Any] = {}
 
     @classmethod
     def load(cls, path: str | Path | None = None, embedder: Any = None) -> "CheckworthinessModel":
@@ -100,11 +101,22 @@ class CheckworthinessModel:
             self._embedder = load_embedder(self.config["embedder"])
         return self._embedder
 
+    def _top_layers(self, k: int, member: dict[str, Any]) -> Any:
+        """The fine-tuned top layers of member k, built on first use from the embedder's own layers."""
+        from factcheck.claims.finetuned import TopLayers, encoder_parts
+
+        if k not in self._tops:
+            top = TopLayers(encoder_parts(self.embedder)[0], member["start_layer"])
+            top.load_arrays(self.weights, f"m{k}.")
+            self._tops[k] = top
+        return self._tops[k]
+
     def probabilities(self, texts: Sequence[str], docs: Sequence[Any]) -> Any:
         """Raw averaged member probabilities (before the threshold shift)."""
         import numpy as np
 
         from factcheck.claims.features import hand_features
+        from factcheck.claims.finetuned import encoder_parts
 
         probs = []
         dense_x = None
@@ -116,6 +128,8 @@ class CheckworthinessModel:
                     hand = np.array([hand_features(d) for d in docs], dtype=np.float32)
                     dense_x = np.hstack([emb, hand])
                 probs.append(dense_forward(dense_x, self.weights, prefix, member["layers"]))
+            elif member["kind"] == "finetuned":
+                probs.append(self._top_layers(k, member).probabilities(*encoder_parts(self.embedder), list(texts)))
             else:
                 x = ngram_matrix(texts, member, self.weights[f"{prefix}idf"])
                 logits = x @ self.weights[f"{prefix}coef"] + self.weights[f"{prefix}intercept"]

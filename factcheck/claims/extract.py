@@ -124,16 +124,23 @@ class ClaimExtractor:
         ]
 
 
+def _looks_like_path(text: str) -> bool:
+    """Tells a file name ("-" for stdin) from article text passed as a string."""
+    if text == "-" or Path(text).is_file():
+        return True
+    return "\n" not in text and len(text) < 1024 and Path(text).suffix.lower() in (".txt", ".md", ".html", ".htm")
+
+
 def extract_claims(source: str | Path | Document, min_score: float = DEFAULT_MIN_SCORE,
                    extractor: ClaimExtractor | None = None) -> list[Claim]:
     """Extracts the claims of an article given as a path ("-" for stdin), a Document, or text."""
     extractor = extractor or ClaimExtractor(min_score=min_score)
     if isinstance(source, Document):
         article = source
-    elif isinstance(source, Path) or (isinstance(source, str) and (source == "-" or Path(source).exists())):
+    elif isinstance(source, Path) or _looks_like_path(source):
         article = read_article(source)
     else:
-        article = article_from_text(str(source))
+        article = article_from_text(source)
     warning = english_warning(article.text, article.source)
     if warning:
         warnings.warn(warning, stacklevel=2)

@@ -83,7 +83,8 @@ def _detach(token: Any, conjuncts: Iterable[Any]) -> set[int]:
 
 def _noun_phrase(noun: Any, drop: set[int]) -> set[int]:
     """The noun phrase of a relative clause's head: its subtree without the clause and what follows it."""
-    return {i for i in _subtree(noun) if i not in drop and i <= noun.i or i in _prep_modifiers(noun, drop)}
+    left = {i for i in _subtree(noun) if i <= noun.i and i not in drop}
+    return left | _prep_modifiers(noun, drop)
 
 
 def _prep_modifiers(noun: Any, drop: set[int]) -> set[int]:
@@ -108,7 +109,7 @@ def _relative_pronoun(rel: Any) -> Any | None:
     return None
 
 
-def _relative_clause_draft(doc: Any, verb: Any, others: list[Any], head: Any, pronoun: Any, noun: set[int]) -> _Draft:
+def _relative_clause_draft(doc: Any, verb: Any, others: list[Any], pronoun: Any, noun: set[int]) -> _Draft:
     """One claim from a relative clause verb: the head noun phrase takes the pronoun's place."""
     keep = _detach(verb, others) - {pronoun.i}
     draft = _Draft(keep | noun)
@@ -137,7 +138,7 @@ def _relative_clauses(doc: Any, scope: set[int]) -> list[tuple[list[_Draft], set
         drafts = []
         for verb in verbs:
             others = [v for v in verbs if v is not verb and v.i > verb.i or v in _conj_chain(verb)]
-            draft = _relative_clause_draft(doc, verb, others, rel.head, pronoun, noun)
+            draft = _relative_clause_draft(doc, verb, others, pronoun, noun)
             if anchor:
                 draft.replace.setdefault(rel.head.i, f"{rel.head.text} in {anchor}")
                 _country(doc, draft.keep, anchor, draft)
@@ -183,7 +184,7 @@ def _coordinated_predicates(doc: Any, root: Any, scope: set[int]) -> list[_Draft
 
 
 def _temporal_clauses(doc: Any, scope: set[int]) -> list[_Draft]:
-    """Rule: an "after/before/when/since ..." clause with its own subject is a fact of its own
+    """Rule: an "after/before/since ..." clause with its own subject is a fact of its own
     ("..., after defense ministers held talks in Moscow" -> "Defense ministers held talks in Moscow.")."""
     drafts = []
     for clause in (t for t in doc if t.dep_ == "advcl" and t.i in scope and _own_subject(t)):

@@ -54,6 +54,7 @@ def extract(
 def train_checkworthiness_cmd(
     data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Data sets folder (default: FACTCHECK_DATA_DIR or ../shared/data)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Model folder to write (default: the bundled model)."),
+    epochs: int = typer.Option(2, "--epochs", min=0, help="Fine-tuning epochs of MiniLM's top layers (0: none)."),
     as_json: bool = typer.Option(False, "--json", help="Print the test scores as JSON."),
 ) -> None:
     """Train the check-worthiness model on ClaimBuster and save it (fixed seed, reproducible)."""
@@ -62,7 +63,8 @@ def train_checkworthiness_cmd(
     from factcheck.train.checkworthiness import train_checkworthiness
 
     log = (lambda _msg: None) if as_json else (lambda msg: typer.echo(msg, err=True))
-    result = train_checkworthiness(data_dir or default_data_dir(), out or DEFAULT_MODEL_DIR, progress=not as_json, log=log)
+    result = train_checkworthiness(data_dir or default_data_dir(), out or DEFAULT_MODEL_DIR, epochs=epochs,
+                                   progress=not as_json, log=log)
     if as_json:
         echo_json({"scores": result.scores, "chosen": result.chosen, "seconds": result.seconds})
     else:

@@ -1,0 +1,116 @@
+"""Benchmark of claim extraction: check-worthiness quality against the MiniLM baseline, extraction speed.
+
+    .venv/bin/python benchmarks/bench_claims.py             # prints the section and updates docs/benchmarks.md
+    .venv/bin/python benchmarks/bench_claims.py --no-write
+
+1. Check-worthiness on the held-out ClaimBuster two-class test set (702 sentences): the shipped model
+   against the baseline the issue names (class-balanced logistic regression on frozen all-MiniLM-L6-v2
+   embeddings, trained in this run on the ClaimBuster train set, threshold 0.5). Same embedder, same run.
+2. Extraction speed on the articles in ../shared/articles (and claims/example-article.md): the whole
+   `ClaimExtractor.extract` against a bare spaCy parse of the same text, models already loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+SECTION = "## Check-worthiness"
+
+
+def _row(name: str, m: dict) -> str:
+    return f"| {name} | {m['f1']:.3f} | {m['precision']:.3f} | {m['recall']:.3f} | {m['accuracy']:.3f} |"
+
+
+def quality(extractor, data_dir: Path) -> tuple[dict, dict]:
+    """Test-set scores of the shipped model and of the baseline trained here."""
+    from factcheck.train.checkworthiness import BASELINE_C, _fit_dense, _metrics, load_claimbuster
+
+    texts, y = load_claimbuster(data_dir, "train")
+    test_texts, test_y = load_claimbuster(data_dir, "test")
+    embedder = extractor.scorer.embedder
+    baseline = _fit_dense(embedder.encode(texts, progress=True), y, BASELINE_C)
+    base = _metrics(test_y, baseline(embedder.encode(test_texts)) >= 0.5)
+    scores = extractor.scorer.score(test_texts, list(extractor.nlp.pipe(test_texts)))
+    return base, _metrics(test_y, scores >= 0.5)
+
+
+def speed(extractor, paths: list[Path], rounds: int = 3) -> list[tuple[str, int, float, float]]:
+    """(name, sentences, extract seconds, bare parse seconds), best of `rounds`, models warm."""
+    from factcheck.claims.clean import read_article
+
+    rows = []
+    for path in paths:
+        article = read_article(path)
+        extractor.extract(article)  # warm-up
+        full = min(_timed(lambda: extractor.extract(article, min_score=0.0)) for _ in range(rounds))
+        bare = min(_timed(lambda: extractor.nlp(article.text)) for _ in range(rounds))
+        count = len(extractor.sentences(article))
+        rows.append((path.name, count, full, bare))
+    return rows
+
+
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def section(base: dict, model: dict, rows: list) -> str:
+    lines = [
+        SECTION, "",
+        f"Run on {date.today().isoformat()} with `.venv/bin/python benchmarks/bench_claims.py` (2 shared CPU cores).", "",
+        "**Quality** on the held-out ClaimBuster two-class test set (702 sentences, 50 % check-worthy); the",
+        "baseline is trained in the same run on the same embeddings:", "",
+        "| model | F1 (positive) | precision | recall | accuracy |", "|---|---:|---:|---:|---:|",
+        _row("baseline: logistic regression on frozen MiniLM embeddings", base),
+        _row("shipped model (`factcheck/models/checkworthiness`)", model),
+        f"| **F1 gain** | **{model['f1'] - base['f1']:+.3f}** | | | |", "",
+        "**Extraction speed**, models loaded (best of 3; `extract` = segmentation, scoring of every sentence,",
+        "attribution, splitting, quantities, dates, entities):", "",
+        "| article | sentences | extract s | bare spaCy parse s | ratio |", "|---|---:|---:|---:|---:|",
+    ]
+    lines += [f"| {n} | {c} | {f:.2f} | {b:.2f} | {f / b:.1f}× |" for n, c, f, b in rows]
+    lines += ["", "Training time and the model's choices are in `factcheck/models/checkworthiness/MODEL_CARD.md`."]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(text: str, path: Path = ROOT / "docs" / "benchmarks.md") -> None:
+    """Replaces (or appends) this benchmark's section in docs/benchmarks.md, leaving other sections alone."""
+    from factcheck.textio import atomic_write_text
+
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(current):
+        updated = pattern.sub(lambda _: text.rstrip() + "\n\n", current)
+    else:
+        updated = current.rstrip() + "\n\n" + text.rstrip() + "\n"
+    atomic_write_text(path, updated.rstrip() + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    args = parser.parse_args()
+    from factcheck.claims import ClaimExtractor
+    from factcheck.settings import data_dir
+
+    extractor = ClaimExtractor()
+    base, model = quality(extractor, data_dir())
+    paths = sorted((data_dir().parent / "articles").glob("*.txt")) + [ROOT / "claims" / "example-article.md"]
+    text = section(base, model, speed(extractor, paths))
+    print(text)
+    if not args.no_write:
+        write_section(text)
+
+
+if __name__ == "__main__":
+    main()
