@@ -33,7 +33,7 @@ def test_auto_choice_compresses_past_the_threshold():
     plan = choose_faiss(COMPRESS_MIN)
     nlist = int(4 * math.sqrt(COMPRESS_MIN))
     assert (plan.type, plan.factory) == ("ivf-sq8", f"IVF{nlist},SQ8")
-    assert plan.params["nprobe"] == nlist // 16
+    assert plan.params["nprobe"] == nlist // 8
     assert choose_faiss(10_000_000).factory.endswith(",SQ8")
     assert choose_faiss(5_000, "ivf-sq8").factory == "IVF128,SQ8"
 

@@ -57,9 +57,10 @@ def _ivf_plan(n: int) -> FaissPlan:
 
 
 def _ivf_sq8_plan(n: int) -> FaissPlan:
-    """The IVF plan with vectors stored as 8-bit scalar-quantised codes (recall@10 ≈ 0.98 of exact)."""
-    plan = _ivf_plan(n)
-    return FaissPlan("ivf-sq8", plan.factory.replace(",Flat", ",SQ8"), plan.params)
+    """The IVF lists over 8-bit scalar-quantised vectors, probing ~1/8 of them: on real MiniLM vectors
+    recall@10 is 0.98 of exact (1/16 gave 0.94; SQ8 itself costs ~0.002), and a code is 4x cheaper to scan."""
+    nlist = int(_ivf_plan(n).factory[3:].split(",")[0])
+    return FaissPlan("ivf-sq8", f"IVF{nlist},SQ8", {"nprobe": min(nlist, max(16, nlist // 8))})
 
 
 _PLANS: dict[str, Callable[[int], FaissPlan]] = {
