@@ -26,7 +26,10 @@ def index(
         None, "--embedder", help="sentence-transformers model name or path (default: the index's, else all-MiniLM-L6-v2)."
     ),
     faiss: Optional[str] = typer.Option(
-        None, "--faiss", help="FAISS index: auto, flat, hnsw, ivf, or a faiss index_factory string (e.g. IVF256,SQ8)."
+        None, "--faiss", help=(
+            "FAISS index: auto (exact, IVF past 50k, IVF-SQ8 past 500k passages), flat, hnsw, ivf, ivf-sq8, "
+            "or a faiss index_factory string."
+        ),
     ),
     ray: bool = typer.Option(False, "--ray", help=RAY_HELP),
     ray_address: Optional[str] = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),

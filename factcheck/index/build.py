@@ -82,8 +82,8 @@ def build_index(
 
     The index mirrors `paths`: documents no longer found there are dropped. `embedder` is a name or an
     object with `name`, `dim` and `encode`; by default the existing index's embedder (else the bundled
-    all-MiniLM-L6-v2). `faiss` is "auto" (exact up to FLAT_MAX passages, IVF beyond), "flat", "hnsw",
-    "ivf" or a faiss index_factory string. Raises InputError for a missing path or an empty corpus, with
+    all-MiniLM-L6-v2). `faiss` is "auto" (exact up to FLAT_MAX passages, IVF beyond, IVF-SQ8 from
+    COMPRESS_MIN), "flat", "hnsw", "ivf", "ivf-sq8" or a faiss index_factory string. Raises InputError for a missing path or an empty corpus, with
     the existing index left untouched.
     """
     started = time.perf_counter()
