@@ -122,3 +122,17 @@ def test_bundled_model_gets_obvious_pairs_right(bundled, monkeypatch):
     got = [STANCES[i] for i in probs.argmax(axis=1)]
     assert got == ["entailment", "contradiction", "neutral", "entailment", "contradiction"]
     assert bundled.predict([]).shape == (0, 3)
+
+
+@pytest.mark.slow
+@needs_bundled
+def test_cli_verify_with_the_bundled_model():
+    from typer.testing import CliRunner
+
+    from factcheck.cli import app
+
+    result = CliRunner().invoke(app, ["verify", "The Eiffel Tower is a wrought-iron tower in Paris , France .",
+                                      "The Eiffel Tower is in Berlin.", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["stance"] == "contradiction" and data["model"].startswith("factcheck-nli-minilm-l6-v")
