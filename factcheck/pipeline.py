@@ -133,7 +133,7 @@ class Checker:
         adjusted = []
         for e, p in zip(evidence, probs):
             ev_q, ev_d = self.parse_numbers(e.sentence)
-            check = check_numbers(claim_q, claim_d, ev_q, ev_d)
+            check = check_numbers(claim.text, claim_q, claim_d, e.sentence, ev_q, ev_d)
             adj, why = adjust_probs(tuple(float(x) for x in p), check)
             e.probs = {"model_" + s: round(float(v), 4) for s, v in zip(STANCES, p)} | {
                 s: round(v, 4) for s, v in zip(STANCES, adj)

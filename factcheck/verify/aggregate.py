@@ -20,12 +20,16 @@ THRESHOLD = 0.5  # a stance counts for the verdict from this probability on
 def adjust_probs(probs: tuple[float, float, float], check: NumericCheck) -> tuple[tuple[float, float, float], str]:
     """Applies the numeric checks on top of the model: returns adjusted probabilities and why."""
     e, c, n = probs
-    if check.quantities == "disagree" and e + c >= ON_TOPIC:
-        return (0.0, e + c, n), "the numbers disagree: " + "; ".join(check.details)
-    if check.dates in ("missing", "differ") and e > 0:
-        return (0.0, c, n + e), "the evidence does not establish the claim's date: " + "; ".join(check.details)
+    details = "; ".join(check.details)
+    if "disagree" == check.quantities or check.dates == "differ":
+        if e + c >= ON_TOPIC:
+            return (0.0, e + c, n), "the numbers or dates disagree: " + details
+    if check.dates == "other":
+        return (0.0, 0.0, 1.0), "the evidence dates another event, so it neither establishes nor refutes the claim's date: " + details
+    if check.dates == "missing" and e > 0:
+        return (0.0, c, n + e), "the evidence does not establish the claim's date: " + details
     if check.quantities == "agree" and e >= c:
-        return (e, c, n), "the numbers agree: " + "; ".join(check.details)
+        return (e, c, n), "the numbers agree: " + details
     return (e, c, n), ""
 
 

@@ -1,28 +1,54 @@
 """Explicit number and date checks between a claim and one evidence sentence.
 
 Plain NLI models are weak on numbers, so the pipeline compares the quantities and dates that the
-claim and the evidence state. The arithmetic is pure: it takes parsed `Quantity` and
-`TimeExpression` records and returns a `NumericCheck`.
+claim and the evidence state. The arithmetic is pure: it takes the texts and their parsed `Quantity`
+and `TimeExpression` records and returns a `NumericCheck`.
 
+- A number or date is only compared with one that describes the same event: the content words just
+  before each ("has *killed* half a million" / "the *death* of more than 500,000") must overlap, after
+  folding a few synonyms. "Became law on December 20, 2019" is another event than "took effect in 2020".
 - Quantities are compared as value ranges: an exact value gets a small tolerance, an approximate one
   ("half a million") a wider one, and a bound ("more than 500,000") covers the values a reader would
-  take it to mean (from the bound up to twice it). Disjoint ranges for the same unit are a mismatch.
-- Dates only gate: a claim's year that the evidence does not state keeps an entailment from counting,
-  but a different year in the evidence is not by itself a refutation, since it may date another event
-  ("became law on December 20, 2019" vs "took effect in 2020").
+  take it to mean (from the bound up to twice it). Disjoint ranges are a mismatch.
+- Dates: the same event in another year is a mismatch; a date the evidence does not state for that
+  event keeps an entailment from counting, and a date of another event is neither support nor refutation.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from factcheck.records import Quantity, TimeExpression
 
-__all__ = ["NumericCheck", "value_range", "quantities_agree", "check_quantities", "check_dates", "check_numbers"]
+__all__ = [
+    "NumericCheck",
+    "value_range",
+    "quantities_agree",
+    "event_words",
+    "check_quantities",
+    "check_dates",
+    "check_numbers",
+]
 
 EXACT_TOLERANCE = 0.02  # 2%: rounding in reporting
 APPROX_TOLERANCE = 0.25  # "about half a million" covers 400k-625k
 BOUND_SPAN = 2.0  # "more than X" is read as X..2X; "less than X" as X/2..X
+WINDOW = 2  # content words before a number or date that name its event (its predicate, not its subject)
+
+_WORD = re.compile(r"[A-Za-z]+")
+_STOP = set(
+    "a an the of in on at to for by with from and or but as is are was were be been being has have had "
+    "more than less over under about around nearly almost some least most up down into since until its "
+    "their his her this that these those which who whom whose it they them there here when where while "
+    "so such very also just only some any each per".split()
+)
+_SYNONYMS = {
+    "death": "kill", "deaths": "kill", "died": "kill", "dead": "kill", "killing": "kill", "killed": "kill",
+    "kills": "kill", "lives": "kill", "fatalities": "kill", "casualties": "kill",
+    "displacement": "displace", "displaced": "displace", "fled": "displace", "refugees": "displace",
+    "enacted": "law", "signed": "law", "passed": "law", "became": "law", "law": "law",
+}
 
 
 @dataclass
@@ -30,7 +56,7 @@ class NumericCheck:
     """Outcome of comparing a claim's numbers and dates with one evidence sentence."""
 
     quantities: str = "none"  # none | agree | disagree | unmatched
-    dates: str = "none"  # none | agree | missing | differ
+    dates: str = "none"  # none | agree | missing | other (dates another event) | differ
     details: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -49,39 +75,37 @@ def value_range(q: Quantity) -> tuple[float, float]:
 
 
 def quantities_agree(a: Quantity, b: Quantity) -> bool:
-    """Tells whether two quantities of the same unit can both be true (their ranges overlap)."""
+    """Tells whether two quantities can both be true (their ranges overlap)."""
     lo_a, hi_a = value_range(a)
     lo_b, hi_b = value_range(b)
     return lo_a <= hi_b and lo_b <= hi_a
 
 
-PERSON_NOUNS = {
-    "people", "person", "persons", "civilian", "civilians", "men", "women", "children", "syrians",
-    "refugees", "refugee", "residents", "deaths", "dead", "casualties", "victims", "individuals", "lives",
-}
+def event_words(text: str, start: int, end: int = -1) -> set[str]:
+    """The content words just before a mention at text[start:end] (or just after it, when it opens the
+    text), stemmed crudely and with synonyms folded."""
+    before = [w.lower() for w in _WORD.findall(text[: max(start, 0)])]
+    content = [w for w in before if w not in _STOP][-WINDOW:]
+    if not content and end >= 0:
+        after = [w.lower() for w in _WORD.findall(text[end:])]
+        content = [w for w in after if w not in _STOP][:WINDOW]
+    return {_SYNONYMS.get(w, w[:5]) for w in content}
 
 
-def _norm_unit(unit: str) -> str:
-    """The head noun of a unit, singular; nouns for people all become "people"."""
-    words = unit.lower().split()
-    head = words[-1] if words else ""
-    if head in PERSON_NOUNS:
-        return "people"
-    return head[:-1] if head.endswith("s") and len(head) > 3 else head
+def _same_event(claim_text: str, a: Quantity | TimeExpression, ev_text: str, b: Quantity | TimeExpression) -> bool:
+    """Whether two mentions describe the same event; mentions without offsets are assumed to."""
+    if a.start < 0 or b.start < 0:
+        return True
+    return bool(event_words(claim_text, a.start, a.end) & event_words(ev_text, b.start, b.end))
 
 
-def _comparable(a: Quantity, b: Quantity) -> bool:
-    """Same unit, or neither has one; years are left to the date check."""
-    return _norm_unit(a.unit) == _norm_unit(b.unit)
-
-
-def check_quantities(claim: list[Quantity], evidence: list[Quantity]) -> tuple[str, list[str]]:
-    """Compares each claim quantity with the evidence quantities of the same unit."""
+def check_quantities(claim_text: str, claim: list[Quantity], ev_text: str, evidence: list[Quantity]) -> tuple[str, list[str]]:
+    """Compares each claim quantity with the evidence quantities of the same event."""
     if not claim:
         return "none", []
     outcome, details = "unmatched", []
     for q in claim:
-        peers = [e for e in evidence if _comparable(q, e)]
+        peers = [e for e in evidence if _same_event(claim_text, q, ev_text, e)]
         if not peers:
             continue
         match = next((e for e in peers if quantities_agree(q, e)), None)
@@ -94,28 +118,37 @@ def check_quantities(claim: list[Quantity], evidence: list[Quantity]) -> tuple[s
     return outcome, details
 
 
-def check_dates(claim: list[TimeExpression], evidence: list[TimeExpression]) -> tuple[str, list[str]]:
-    """Checks whether the years (and months) the claim states also appear in the evidence."""
-    years = [d for d in claim if d.year is not None]
-    if not years:
+def check_dates(claim_text: str, claim: list[TimeExpression], ev_text: str, evidence: list[TimeExpression]) -> tuple[str, list[str]]:
+    """Checks whether the evidence states the claim's years (and months) for the same event."""
+    dated = [d for d in claim if d.year is not None]
+    if not dated:
         return "none", []
-    stated = {(d.year, d.month) for d in evidence if d.year is not None}
-    stated_years = {y for y, _ in stated}
-    missing = [d for d in years if d.year not in stated_years or (d.month and (d.year, d.month) not in stated)]
-    if not missing:
-        return "agree", [f"date {d.text!r} stated in the evidence" for d in years]
-    if stated_years:
-        return "differ", [f"claim says {d.text!r}; evidence dates {sorted(stated_years)}" for d in missing]
-    return "missing", [f"evidence states no date for {d.text!r}" for d in missing]
+    outcome, details = "agree", []
+    for d in dated:
+        peers = [e for e in evidence if e.year is not None and _same_event(claim_text, d, ev_text, e)]
+        if any(e.year == d.year and (not d.month or e.month == d.month) for e in peers):
+            details.append(f"date {d.text!r} stated in the evidence")
+        elif peers:
+            details.append(f"claim says {d.text!r}; the evidence says {peers[0].text!r} for the same event")
+            outcome = "differ"
+        elif any(e.year is not None for e in evidence):
+            details.append(f"the evidence dates another event, not {d.text!r}")
+            outcome = "other" if outcome in ("agree", "missing") else outcome
+        else:
+            details.append(f"the evidence states no date for {d.text!r}")
+            outcome = "missing" if outcome == "agree" else outcome
+    return outcome, details
 
 
 def check_numbers(
+    claim_text: str,
     claim_quantities: list[Quantity],
     claim_dates: list[TimeExpression],
+    ev_text: str,
     evidence_quantities: list[Quantity],
     evidence_dates: list[TimeExpression],
 ) -> NumericCheck:
     """Runs the quantity and date checks for one claim / evidence pair."""
-    q, q_details = check_quantities(claim_quantities, evidence_quantities)
-    d, d_details = check_dates(claim_dates, evidence_dates)
+    q, q_details = check_quantities(claim_text, claim_quantities, ev_text, evidence_quantities)
+    d, d_details = check_dates(claim_text, claim_dates, ev_text, evidence_dates)
     return NumericCheck(quantities=q, dates=d, details=q_details + d_details)
