@@ -47,7 +47,7 @@ PASSAGE_OVERLAP = 1  # sentences repeated at the start of the next passage
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gen", "col", "lt", "sgt", "gov", "pres", "st", "jr", "sr",
     "no", "nos", "vol", "art", "sec", "fig", "inc", "ltd", "co", "corp", "vs", "etc", "e.g", "i.e", "approx",
-    "res", "cong", "pp", "para", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.n", "u.k",
+    "res", "cong", "pp", "para", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.n", "u.k", "u.s.c",
 }
 # A candidate end: terminal punctuation (plus closing quotes/brackets) then whitespace, or a
 # clause-ending semicolon/colon at a line end (legal "Whereas ...;" lists), or a blank line.
