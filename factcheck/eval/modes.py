@@ -73,7 +73,9 @@ def _progress(items: Sequence[Any], desc: str, show: bool, size: int) -> Iterabl
             bar.update(min(size, len(items) - start))
 
 
-def oracle_predictions(dataset: Dataset, verifier: Any, batch_size: int = 32, progress: bool = False) -> list[Prediction]:
+def oracle_predictions(
+    dataset: Dataset, verifier: Any, batch_size: int = 32, progress: bool = False
+) -> list[Prediction]:
     """Verdicts from the verifier's probabilities on each claim's gold evidence, aggregated by decide()."""
     from factcheck.verify.aggregate import decide
 
@@ -101,7 +103,9 @@ def open_predictions(dataset: Dataset, checker: Any, batch_size: int = 16, progr
     return out
 
 
-def retrieval_run(dataset: Dataset, retriever: Any, depth: int = DEPTH, progress: bool = False) -> dict[str, dict[str, float]]:
+def retrieval_run(
+    dataset: Dataset, retriever: Any, depth: int = DEPTH, progress: bool = False
+) -> dict[str, dict[str, float]]:
     """Document rankings for the judged claims: each document scored by its best passage's rank."""
     judged = [ex for ex in dataset.examples if ex.relevant]
     run: dict[str, dict[str, float]] = {}
@@ -127,7 +131,8 @@ def ensure_index(dataset: Dataset, index_dir: str | Path, embedder: Any = None, 
         corpus = Path(tmp) / f"{dataset.name}-corpus.jsonl"
         with corpus.open("w", encoding="utf-8") as handle:
             for doc in dataset.corpus:
-                handle.write(json.dumps({"id": doc.id, "title": doc.title, "text": doc.text}, ensure_ascii=False) + "\n")
+                record = {"id": doc.id, "title": doc.title, "text": doc.text}
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         build_index([corpus], folder, embedder=embedder, progress=progress)
     return folder
 
@@ -158,7 +163,8 @@ def verdict_report(predictions: list[Prediction], dataset: Dataset, with_fever: 
     report["calibration"] = calibration_bins(conf, correct, bins)
     if with_fever:
         sets = {ex.id: ex.evidence_sets for ex in dataset.examples}
-        report["fever_score"] = fever_score(gold, pred, [sets[p.id] for p in predictions], [p.evidence_ids for p in predictions])
+        found = [p.evidence_ids for p in predictions]
+        report["fever_score"] = fever_score(gold, pred, [sets[p.id] for p in predictions], found)
     return report
 
 
@@ -200,7 +206,9 @@ def evaluate(
             report["verdicts"] = verdict_report(predictions, dataset, with_fever=True)
         else:
             report["judged_claims"] = len(dataset.qrels())
-            report["retrieval"] = _compare_retrievers(dataset, folder, retrievers, depth, progress, embedder, retriever_options or {})
+            report["retrieval"] = _compare_retrievers(
+                dataset, folder, retrievers, depth, progress, embedder, retriever_options or {}
+            )
             report["models"]["index"] = str(folder)
     report["seconds"] = round(time.perf_counter() - started, 2)
     return report, predictions

@@ -186,7 +186,10 @@ def read_scifact(path: str | Path, corpus: str | Path | None = None, title: bool
     path = Path(path)
     corpus_path = Path(corpus) if corpus is not None else path.parent / "corpus.jsonl"
     abstracts = _scifact_corpus(corpus_path)
-    docs = [Document(d, (t + "\n\n" if title and t else "") + " ".join(s), t, str(corpus_path)) for d, (t, s) in abstracts.items()]
+    docs = [
+        Document(d, (t + "\n\n" if title and t else "") + " ".join(s), t, str(corpus_path))
+        for d, (t, s) in abstracts.items()
+    ]
     sentences = {d: [(f"{d}:{i}", s) for i, s in enumerate(sents)] for d, (_, sents) in abstracts.items()}
     examples = [_scifact_example(rec, where, abstracts) for where, rec in _records(path)]
     return Dataset("scifact", examples, docs, sentences)
@@ -247,9 +250,8 @@ def read_fever_pairs(path: str | Path) -> Dataset:
         stance = _label(rec["label"], STANCE_LABELS, where)
         gold = GoldEvidence(doc_id, premise, doc_id, stance)
         relevant = [doc_id] if stance != "neutral" else []
-        examples.append(
-            EvalExample(str(rec.get("id", n)), str(rec["hypothesis"]), _label(rec["label"], LABELS, where), [gold], relevant, [[doc_id]])
-        )
+        label = _label(rec["label"], LABELS, where)
+        examples.append(EvalExample(str(rec.get("id", n)), str(rec["hypothesis"]), label, [gold], relevant, [[doc_id]]))
     docs = [Document(doc_id, text, source=str(path)) for text, doc_id in premises.items()]
     return Dataset("fever", examples, docs)
 
@@ -275,7 +277,8 @@ def read_climate_fever(path: str | Path) -> Dataset:
         label = _label(rec["claim_label"], LABELS, where)
         labelled = [e for e in evidence if e.stance != "neutral"]
         relevant = list(dict.fromkeys(e.doc_id for e in labelled))
-        examples.append(EvalExample(str(rec["claim_id"]), str(rec["claim"]), label, evidence, relevant, [[e.id] for e in labelled]))
+        sets = [[e.id] for e in labelled]
+        examples.append(EvalExample(str(rec["claim_id"]), str(rec["claim"]), label, evidence, relevant, sets))
     docs = [Document(a, " ".join(_sorted_sents(s).values()), a, str(path)) for a, s in articles.items()]
     sentences = {a: list(_sorted_sents(s).items()) for a, s in articles.items()}
     return Dataset("climate-fever", examples, docs, sentences)
@@ -314,7 +317,8 @@ def read_jsonl(path: str | Path, corpus: str | Path | None = None) -> Dataset:
                 doc.text += " " + gold.text
         relevant = list(dict.fromkeys(ids or doc_ids))
         label = _label(rec["label"], LABELS, where)
-        examples.append(EvalExample(str(rec.get("id", n)), str(rec["claim"]), label, evidence, relevant, [[i] for i in ids]))
+        sets = [[i] for i in ids]
+        examples.append(EvalExample(str(rec.get("id", n)), str(rec["claim"]), label, evidence, relevant, sets))
     corpus_docs = _read_corpus_docs(corpus) if corpus is not None else list(docs.values())
     return Dataset("jsonl", examples, corpus_docs)
 
