@@ -7,6 +7,7 @@ import functools
 import importlib.util
 import json
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -116,6 +117,30 @@ def test_ray_index_many_shards_and_incremental(ray_local, corpus, hash_index, tm
     finally:
         (corpus / "new.txt").unlink()
     assert (again.added, again.unchanged, again.embedded) == (1, stats.documents, again.passages - stats.passages)
+
+
+def broken_embedder():
+    from factcheck.errors import ModelError
+
+    raise ModelError("embedder 'broken' could not be loaded; pass an installed model path")
+
+
+@needs_ray
+def test_ray_index_worker_error_keeps_old_index(ray_local, corpus, hash_index, tmp_path):
+    from factcheck.errors import ModelError
+    from factcheck.scale import RayEmbedder
+
+    folder = tmp_path / "index"
+    shutil.copytree(hash_index, folder)
+    before = (folder / "manifest.json").read_text()
+    (corpus / "changed.txt").write_text("A changed report.\n\nThe border closed again in 2025.", encoding="utf-8")
+    try:
+        with pytest.raises(ModelError, match="'broken' could not be loaded"):
+            build_index([corpus], folder, embedder=RayEmbedder("hash-test", 64, actors=1, make_embedder=broken_embedder))
+    finally:
+        (corpus / "changed.txt").unlink()
+    assert (folder / "manifest.json").read_text() == before
+    assert sorted(p.name for p in folder.glob("gen-*")) == sorted(p.name for p in hash_index.glob("gen-*"))
 
 
 def test_ray_missing_is_one_clear_line(monkeypatch, corpus, tmp_path):

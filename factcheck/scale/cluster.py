@@ -34,6 +34,7 @@ def connect(address: str | None = None) -> Any:
     """Joins Ray once per process: the cluster at `address` (or $RAY_ADDRESS), else a new local instance."""
     ray = require_ray()
     if ray.is_initialized():
+        _quiet_data()
         return ray
     env = {name: os.environ[name] for name in FORWARDED_ENV if name in os.environ}
     try:

@@ -18,11 +18,12 @@ from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
-from factcheck.errors import IndexError_
+from factcheck import errors
+from factcheck.errors import FactcheckError, IndexError_
 from factcheck.index.build import BuildStats, build_index
 from factcheck.index.manifest import MANIFEST_FILE, read_manifest
 from factcheck.index.store import Store
-from factcheck.scale.cluster import cluster_cpus, connect, factcheck_cause
+from factcheck.scale.cluster import cluster_cpus, connect
 
 __all__ = ["RayEmbedder", "build_index_ray", "SHARD_DIR", "RAY_BATCH"]
 
@@ -37,20 +38,26 @@ class _ShardEncoder:
     def __init__(self, make_embedder: Callable[[], Any], store_path: str, shard_dir: str, batch_size: int, cwd: str):
         if os.path.isdir(cwd):
             os.chdir(cwd)  # relative model paths resolve as in the driver
-        self.model = make_embedder()
+        self.make_embedder = make_embedder
+        self.model: Any = None
         self.store = Store(store_path)
         self.shard_dir = Path(shard_dir)
         self.batch_size = batch_size
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         ids = np.asarray(batch["data"], dtype=np.int64)
-        encoded = np.ascontiguousarray(self.model.encode(self.store.passage_texts(ids), batch_size=self.batch_size), np.float32)
+        try:
+            if self.model is None:  # loaded on first use, so a load error comes back like any other
+                self.model = self.make_embedder()
+            encoded = self.model.encode(self.store.passage_texts(ids), batch_size=self.batch_size)
+        except FactcheckError as exc:  # an expected error travels back as data: Ray would flatten it to text
+            return {"shard": np.array([""]), "rows": np.array([0]), "error": np.array([f"{type(exc).__name__}:{exc}"])}
         path = self.shard_dir / f"shard-{int(ids[0]):012d}-{uuid.uuid4().hex[:8]}.npz"
         partial = path.with_name(path.name + ".tmp")
         with open(partial, "wb") as handle:
-            np.savez(handle, ids=ids, vectors=encoded)
+            np.savez(handle, ids=ids, vectors=np.ascontiguousarray(encoded, np.float32))
         os.replace(partial, path)
-        return {"shard": np.array([str(path)]), "rows": np.array([len(ids)])}
+        return {"shard": np.array([str(path)]), "rows": np.array([len(ids)]), "error": np.array([""])}
 
 
 class RayEmbedder:
@@ -100,12 +107,9 @@ class RayEmbedder:
             dataset = self._dataset(ray, rows, store, shard_dir, batch_size)
         try:
             for done in dataset.iter_rows():
+                if str(done["error"]):
+                    raise _error_of(str(done["error"]))
                 yield _read_shard(Path(str(done["shard"])))
-        except Exception as exc:
-            cause = factcheck_cause(exc)
-            if cause is None:
-                raise
-            raise cause from None
         finally:
             shutil.rmtree(shard_dir, ignore_errors=True)
 
@@ -129,6 +133,13 @@ class RayEmbedder:
             num_cpus=1,
             max_restarts=0,  # a failed actor fails the build (the old index stays); no silent retries
         )
+
+
+def _error_of(text: str) -> FactcheckError:
+    """Rebuilds a worker's factcheck error ("ModelError:message") with its class, hence its exit code."""
+    name, _, message = text.partition(":")
+    kind = getattr(errors, name, FactcheckError)
+    return kind(message) if isinstance(kind, type) and issubclass(kind, FactcheckError) else FactcheckError(text)
 
 
 def _read_shard(path: Path) -> tuple[np.ndarray, np.ndarray]:
