@@ -100,6 +100,23 @@ def test_retrieval_mode_scores_each_retriever_and_reuses_the_index(files, fakes,
     assert json.loads((index / "manifest.json").read_text())["generation"] == generation  # not rebuilt
 
 
+def test_an_index_of_another_corpus_is_not_overwritten(files, fakes, tmp_path):
+    from factcheck.errors import InputError
+    from factcheck.index import build_index
+
+    claims, corpus = files
+    build_index([corpus], tmp_path / "news", embedder=HashEmbedder())  # a user's own index
+    before = (tmp_path / "news" / "manifest.json").read_text()
+    with pytest.raises(InputError, match="holds an index of .*corpus.jsonl, not of this data set"):
+        modes.evaluate(read_jsonl(claims), "retrieval", tmp_path / "news", embedder=HashEmbedder())
+    assert (tmp_path / "news" / "manifest.json").read_text() == before
+    index = tmp_path / "eval-index"  # an evaluation index is rebuilt when the data set changes
+    modes.evaluate(read_jsonl(claims), "retrieval", index, retrievers=["bm25"], embedder=HashEmbedder())
+    report, _ = modes.evaluate(read_jsonl(claims, corpus=corpus), "retrieval", index, retrievers=["bm25"],
+                               embedder=HashEmbedder())
+    assert report["corpus_documents"] == 6 and report["retrieval"]["bm25"]["R@10"] == 1.0
+
+
 def test_open_mode_runs_the_pipeline_and_scores_fever(files, fakes, tmp_path):
     claims, corpus = files
     data = read_jsonl(claims, corpus=corpus)

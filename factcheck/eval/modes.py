@@ -42,6 +42,7 @@ __all__ = [
 ]
 
 MODES = ("oracle", "open", "retrieval")
+_TEMP_PREFIX = "factcheck-eval-"  # the folder of the corpus file an evaluation index is built from
 DEPTH = 100  # passages retrieved per claim in retrieval mode (documents are ranked by their best passage)
 
 
@@ -127,7 +128,8 @@ def ensure_index(dataset: Dataset, index_dir: str | Path, embedder: Any = None, 
         raise InputError(f"{dataset.name}: the data set has no corpus to index; pass --corpus")
     if _holds_corpus(folder, dataset):
         return folder
-    with tempfile.TemporaryDirectory(prefix="factcheck-eval-") as tmp:
+    _refuse_foreign(folder)
+    with tempfile.TemporaryDirectory(prefix=_TEMP_PREFIX) as tmp:
         corpus = Path(tmp) / f"{dataset.name}-corpus.jsonl"
         with corpus.open("w", encoding="utf-8") as handle:
             for doc in dataset.corpus:
@@ -135,6 +137,20 @@ def ensure_index(dataset: Dataset, index_dir: str | Path, embedder: Any = None, 
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         build_index([corpus], folder, embedder=embedder, progress=progress)
     return folder
+
+
+def _refuse_foreign(folder: Path) -> None:
+    """Refuses to re-index a folder that holds an index of another corpus than an evaluation set's."""
+    from factcheck.index.manifest import MANIFEST_FILE, read_manifest
+
+    if not (folder / MANIFEST_FILE).exists():
+        return
+    sources = [Path(s) for s in read_manifest(folder).get("sources", [])]
+    if not all(s.parent.name.startswith(_TEMP_PREFIX) for s in sources):
+        raise InputError(
+            f"--index {folder}: holds an index of {', '.join(map(str, sources[:2]))}, not of this data set; "
+            "choose a new folder for the evaluation index (it is built there)"
+        )
 
 
 def _holds_corpus(folder: Path, dataset: Dataset) -> bool:
