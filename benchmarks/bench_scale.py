@@ -279,8 +279,9 @@ def render(tp: dict | None, large: dict | None, real: dict | None, source: str) 
         "- The index folder lives on storage every node mounts at the same path (NFS, a cloud file store): "
         "embedder actors read passage texts from the new generation's `store.sqlite` by id and write their "
         "shards into its `shards/` folder; checker actors open the finished index read-only.",
-        "- `factcheck index PATHS --ray-address ray://head:10001 --ray-actors 64`: one actor per CPU (or GPU, "
-        "with `num_gpus`), each loading the embedder once; Ray Data streams passage ids to them, one shard per batch.",
+        "- `factcheck index PATHS --ray-address ray://head:10001 --ray-actors 64`: actors of one CPU each "
+        "(default: one per cluster CPU), each loading the embedder once; Ray Data streams passage ids to them, "
+        "one shard file per batch.",
         "- The merge runs on the driver: shards are copied into `vectors.npy` by passage id, FAISS is trained on a "
         "sample and filled, BM25 is built, and the manifest is switched atomically, as in a one-process build; "
         "incremental re-indexing still embeds only new or changed documents.",
@@ -314,7 +315,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="vectors in the large-corpus test (0: skip)")
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--docs", type=int, default=150, help="SciFact abstracts in the build test (0: skip)")
+    parser.add_argument("--docs", type=int, default=300, help="SciFact abstracts in the build test (0: skip)")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--actors", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--seed-index", type=Path, default=ROOT / "runs" / "scifact-index",
