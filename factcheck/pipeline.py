@@ -16,7 +16,7 @@ import numpy as np
 
 from factcheck.evidence import candidate_sentences, mmr_select
 from factcheck.records import STANCES, CheckResult, Claim, Evidence, Quantity, SearchHit, TimeExpression
-from factcheck.verify.aggregate import adjust_probs, decide, stance_of
+from factcheck.verify.aggregate import MIN_SIMILARITY, adjust_probs, decide, stance_of
 from factcheck.verify.numeric import check_numbers
 
 __all__ = ["Checker", "rationale_for", "NumberParser"]
@@ -54,6 +54,7 @@ class Checker:
         passages: int = 8,
         evidence: int = 5,
         parse_numbers: NumberParser | None = None,
+        min_similarity: float = MIN_SIMILARITY,
     ):
         self.retriever = retriever
         self.verifier = verifier
@@ -62,6 +63,7 @@ class Checker:
         self.passages = passages
         self.evidence = evidence
         self.parse_numbers = parse_numbers or default_number_parser()
+        self.min_similarity = min_similarity
 
     @classmethod
     def from_index(cls, index_dir: str | Path, verifier: str = "bundled", mode: str = "hybrid", **kwargs) -> "Checker":
@@ -134,7 +136,8 @@ class Checker:
         for e, p in zip(evidence, probs):
             ev_q, ev_d = self.parse_numbers(e.sentence)
             check = check_numbers(claim.text, claim_q, claim_d, e.sentence, ev_q, ev_d)
-            adj, why = adjust_probs(tuple(float(x) for x in p), check)
+            relevant = e.scores.get("similarity", 1.0) >= self.min_similarity
+            adj, why = adjust_probs(tuple(float(x) for x in p), check, relevant)
             e.probs = {"model_" + s: round(float(v), 4) for s, v in zip(STANCES, p)} | {
                 s: round(v, 4) for s, v in zip(STANCES, adj)
             }

@@ -1,5 +1,7 @@
 """Number and date checks between a claim and an evidence sentence (pure arithmetic)."""
 
+import pytest
+
 from factcheck.claims.dates import find_dates
 from factcheck.claims.quantities import find_quantities
 from factcheck.records import Quantity
@@ -83,3 +85,25 @@ def test_decide_verdicts():
     assert decide([(0.8, 0.1, 0.1), (0.1, 0.85, 0.05)]).verdict == "CONFLICTING"
     nei = decide([(0.2, 0.2, 0.6)])
     assert nei.verdict == "NOT_ENOUGH_INFO" and abs(nei.confidence - 0.8) < 1e-9
+
+
+def test_agreeing_numbers_turn_a_wording_contradiction_into_support():
+    result = check("The conflict in Syria has killed half a million people.", RESOLUTION)
+    probs, why = adjust_probs((0.06, 0.58, 0.36), result)
+    assert probs == pytest.approx((0.64, 0.0, 0.36)) and "agree" in why
+
+
+def test_evidence_without_the_claims_number_is_neutral():
+    other = "More than 13,000,000 Syrians are in need of humanitarian assistance."
+    result = check("The conflict in Syria has killed half a million people.", other)
+    assert adjust_probs((0.05, 0.8, 0.15), result)[0] == (0.0, 0.0, 1.0)
+
+
+def test_a_share_is_not_compared_with_a_count():
+    result = check("The conflict displaced half of Syria's pre-war population.", RESOLUTION)
+    assert result.quantities == "unmatched", result.details
+
+
+def test_off_topic_evidence_counts_for_nothing():
+    probs, why = adjust_probs((0.1, 0.8, 0.1), check("Paris is big.", "Rome is old."), relevant=False)
+    assert probs == (0.0, 0.0, 1.0) and "not about the claim" in why

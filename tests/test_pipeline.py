@@ -45,8 +45,8 @@ class Verifier:
         return np.array(rows)
 
 
-def checker():
-    return Checker(Retriever(), Verifier(), Embedder(), models={"verifier": "fake-nli"})
+def checker(min_similarity=0.0):  # bag-of-words similarities are low: no relevance gate by default
+    return Checker(Retriever(), Verifier(), Embedder(), models={"verifier": "fake-nli"}, min_similarity=min_similarity)
 
 
 def test_supported_with_agreeing_numbers():
@@ -91,3 +91,9 @@ def test_partial_report_resumes(tmp_path):
     results = second.finish(["c0", "c1"])
     assert [r.claim.id for r in results] == ["c0", "c1"]
     assert [r.claim.id for r in read_report(out)] == ["c0", "c1"] and not second.partial.exists()
+
+
+def test_relevance_gate_ignores_dissimilar_evidence():
+    r = checker(min_similarity=0.99).check_one("The conflict has killed half a million people.")
+    assert r.verdict == "NOT_ENOUGH_INFO"
+    assert all(e.why.startswith("not about the claim") for e in r.evidence)

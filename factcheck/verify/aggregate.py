@@ -11,26 +11,39 @@ from dataclasses import dataclass
 from factcheck.records import STANCES
 from factcheck.verify.numeric import NumericCheck
 
-__all__ = ["adjust_probs", "stance_of", "decide", "Decision", "ON_TOPIC", "THRESHOLD"]
+__all__ = ["adjust_probs", "stance_of", "decide", "Decision", "ON_TOPIC", "THRESHOLD", "MIN_SIMILARITY"]
 
 ON_TOPIC = 0.5  # entailment + contradiction mass above which the evidence is about the claim
 THRESHOLD = 0.5  # a stance counts for the verdict from this probability on
+# Evidence less similar to the claim than this (cosine of the embeddings) is off topic: the verdict
+# model reads unrelated sentences as contradictions too often. At 0.5 the gate keeps 84% of FEVER's
+# gold evidence sentences (docs/benchmarks.md, "Verdicts end to end").
+MIN_SIMILARITY = 0.5
 
 
-def adjust_probs(probs: tuple[float, float, float], check: NumericCheck) -> tuple[tuple[float, float, float], str]:
-    """Applies the numeric checks on top of the model: returns adjusted probabilities and why."""
+def adjust_probs(
+    probs: tuple[float, float, float], check: NumericCheck, relevant: bool = True
+) -> tuple[tuple[float, float, float], str]:
+    """Applies the relevance gate and the numeric checks on top of the model, in this order:
+    off-topic evidence counts for nothing; numbers or dates that disagree for the same event refute
+    (when the model reads the evidence as on topic); evidence whose dates or numbers describe other
+    events neither supports nor refutes; numbers that agree for the same event support (the model's
+    contradiction is then read as a difference in how the number is written); a date the evidence
+    does not state keeps an entailment from counting."""
     e, c, n = probs
     details = "; ".join(check.details)
-    if "disagree" == check.quantities or check.dates == "differ":
-        if e + c >= ON_TOPIC:
-            return (0.0, e + c, n), "the numbers or dates disagree: " + details
-    if check.dates == "other":
-        return (0.0, 0.0, 1.0), "the evidence dates another event, so it neither establishes nor refutes the claim's date: " + details
+    if not relevant:
+        return (0.0, 0.0, 1.0), "not about the claim (low similarity)"
+    if (check.quantities == "disagree" or check.dates == "differ") and e + c >= ON_TOPIC:
+        return (0.0, e + c, n), "the numbers or dates disagree: " + details
+    if check.dates == "other" or check.quantities == "unmatched":
+        return (0.0, 0.0, 1.0), "its numbers or dates describe other events, so it neither establishes nor refutes the claim's: " + details
+    why = ""
+    if check.quantities == "agree" and e + c >= ON_TOPIC:
+        e, c, why = e + c, 0.0, "the numbers agree: " + details
     if check.dates == "missing" and e > 0:
         return (0.0, c, n + e), "the evidence does not establish the claim's date: " + details
-    if check.quantities == "agree" and e >= c:
-        return (e, c, n), "the numbers agree: " + details
-    return (e, c, n), ""
+    return (e, c, n), why
 
 
 def stance_of(probs: tuple[float, float, float]) -> str:

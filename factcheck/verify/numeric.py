@@ -92,8 +92,14 @@ def event_words(text: str, start: int, end: int = -1) -> set[str]:
     return {_SYNONYMS.get(w, w[:5]) for w in content}
 
 
+SHARE_UNITS = {"share", "%", "percent", "per cent", "fraction"}
+
+
 def _same_event(claim_text: str, a: Quantity | TimeExpression, ev_text: str, b: Quantity | TimeExpression) -> bool:
-    """Whether two mentions describe the same event; mentions without offsets are assumed to."""
+    """Whether two mentions describe the same event; mentions without offsets are assumed to.
+    A share ("half of the population", "40 percent") never matches a count."""
+    if isinstance(a, Quantity) and isinstance(b, Quantity) and (a.unit in SHARE_UNITS) != (b.unit in SHARE_UNITS):
+        return False
     if a.start < 0 or b.start < 0:
         return True
     return bool(event_words(claim_text, a.start, a.end) & event_words(ev_text, b.start, b.end))
