@@ -44,6 +44,14 @@ def test_multi_sentence_quote_takes_the_speaker_from_its_last_sentence(nlp):
     assert [a.verb for _, a in found] == ["told", "told", "added", "added"]
 
 
+def test_definite_description_speaker_is_the_earlier_speaker(nlp):
+    text = ("Sanctions will stay, a senior State Department official said on Tuesday. "
+            "“Nothing has changed,” the official told reporters.")
+    (_, first), (_, second) = _attribute(nlp, text)
+    assert first.speaker == "senior State Department official"
+    assert second.speaker == "senior State Department official" and second.quote
+
+
 def test_writer_sentences_have_no_speaker(nlp):
     (_, attribution), = _attribute(nlp, "The law took effect in June 2020.")
     assert attribution is None

@@ -42,6 +42,9 @@ class SpeakerMemory:
         """Replaces a pronoun speaker with the last named speaker, when there is one."""
         if speaker.lower() in _PRONOUNS - {"we", "i", "they"}:
             return self.last_speaker or self.last_person or speaker
+        bare = speaker.lower().removeprefix("the ")
+        if self.last_speaker and bare != self.last_speaker.lower() and self.last_speaker.lower().endswith(" " + bare):
+            return self.last_speaker  # "the official" after "a senior State Department official said"
         return self.expand(speaker)
 
 
@@ -125,7 +128,9 @@ def find_attribution(doc: Any, memory: SpeakerMemory | None = None, has_quote: b
 
 
 def _in_quotes(text: str) -> bool:
-    """Tells whether most of a sentence lies inside quotation marks."""
+    """Tells whether a sentence is a direct quotation: it opens with a quotation mark, or is mostly quoted."""
+    if text.lstrip()[:1] in ("“", '"'):
+        return True
     inside, count, quoted = False, 0, 0
     for char in text:
         if char in "“”\"":
