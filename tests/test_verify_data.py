@@ -137,3 +137,14 @@ def test_real_splits_are_disjoint_by_claim(data_dir):
     assert {p.label for p in splits["nei_dev"]} == {"neutral"}
     assert {p.label for p in splits["scifact_dev"]} == {"entailment", "contradiction", "neutral"}
     assert not {(p.premise, p.hypothesis) for p in splits["snli_test"]} & {(p.premise, p.hypothesis) for p in splits["train"]}
+
+
+def test_repair_set_pairs_each_contrast_with_its_original():
+    from factcheck.train.verifier import repair_set
+
+    original = NLIPair("Paramore formed in 2004 .", "Paramore formed in 2004.", "entailment", "fever", "g1")
+    contrast = NLIPair(original.premise, "Paramore formed in 2009.", "contradiction", "numbers", "g1")
+    other = [NLIPair(f"p{i}", f"h{i}", "neutral", "fever-nei", f"h{i}") for i in range(20)]
+    out = repair_set([original, contrast, original, *other], other, 5, random.Random(0))
+    assert out[:2] == [contrast, original] and len(out) == 7
+    assert sum(p == original for p in out) == 1

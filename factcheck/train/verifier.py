@@ -24,6 +24,7 @@ __all__ = [
     "train",
     "run",
     "run_info",
+    "repair_set",
     "last_checkpoint",
 ]
 
@@ -79,6 +80,22 @@ def subsample(pairs: Sequence[NLIPair], max_pairs: int | None, rng: random.Rando
     kept = [p for p in pairs if p.source in keep_sources]
     rest = [p for p in pairs if p.source not in keep_sources]
     return kept + rng.sample(rest, max(0, min(len(rest), max_pairs - len(kept))))
+
+
+def repair_set(pairs: Sequence[NLIPair], train_pairs: Sequence[NLIPair], replay: int, rng: random.Random) -> list[NLIPair]:
+    """The numeric-contrast pairs together with the entailment pairs they were made from, plus a
+    replay sample of the training pairs: a short second stage that stops the model from reading
+    'a year or number in the claim' as contradiction (v1 subsampled the originals away)."""
+    contrasts = [p for p in pairs if p.source == "numbers"]
+    wanted = {(p.premise, p.group) for p in contrasts}
+    originals = [p for p in pairs if p.label == "entailment" and p.source != "numbers" and (p.premise, p.group) in wanted]
+    seen, unique = set(), []
+    for p in originals:
+        if (p.premise, p.group) not in seen:
+            seen.add((p.premise, p.group))
+            unique.append(p)
+    rest = [p for p in train_pairs if p.source != "numbers"]
+    return contrasts + unique + rng.sample(rest, min(replay, len(rest)))
 
 
 def _log(path: Path, **fields) -> None:
@@ -254,16 +271,23 @@ def last_checkpoint(out: Path) -> Path:
 
 
 def run(data_dir: Path, out: Path, cfg: TrainConfig, install_model: bool = False, command: str = "",
-        snli_limit: int | None = None) -> dict:
-    """The whole recipe: build the data, train, convert to fp16, calibrate, score, write the card;
-    with install_model, copy the result into factcheck/models/verifier."""
+        snli_limit: int | None = None, repair_epochs: int = 1, replay: int = 1500) -> dict:
+    """The whole recipe: build the data, train, a short numeric repair stage (see `repair_set`),
+    convert to fp16, calibrate, score, write the card; with install_model, copy the result into
+    factcheck/models/verifier."""
     from factcheck.train.verifier_data import build_splits
     from factcheck.train.verifier_eval import finalize, install
 
     splits = build_splits(data_dir, seed=cfg.seed)
     checkpoint = train(splits["train"], out, cfg)
-    report = finalize(checkpoint, out / "model", data_dir, seed=cfg.seed,
-                      train_info=run_info(out, splits["train"], command), snli_limit=snli_limit)
+    info = run_info(out, splits["train"], command)
+    if repair_epochs:
+        trained = subsample(splits["train"], cfg.max_pairs, random.Random(cfg.seed))
+        pairs = repair_set(splits["train"], trained, replay, random.Random(cfg.seed))
+        checkpoint = train(pairs, out / "repair", TrainConfig(epochs=repair_epochs, seed=cfg.seed, lr=2e-5),
+                           base=str(checkpoint))
+        info["repair"] = run_info(out / "repair")
+    report = finalize(checkpoint, out / "model", data_dir, seed=cfg.seed, train_info=info, snli_limit=snli_limit)
     if install_model:
         report["installed"] = str(install(out / "model"))
     return report
@@ -279,7 +303,10 @@ def _main() -> None:
     from factcheck.train.verifier_data import build_splits
 
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("stage", choices=["train", "finalize", "evaluate", "install"])
+    parser.add_argument("stage", choices=["train", "repair", "finalize", "evaluate", "install"])
+    parser.add_argument("--init", type=Path, default=None, help="repair: the checkpoint to continue from")
+    parser.add_argument("--replay", type=int, default=1500, help="repair: training pairs replayed")
+    parser.add_argument("--lr", type=float, default=None)
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--out", type=Path, required=True, help="run folder (evaluate: a model folder)")
     parser.add_argument("--epochs", type=int, default=2)
@@ -300,10 +327,20 @@ def _main() -> None:
         cfg = TrainConfig(epochs=args.epochs, max_pairs=args.max_pairs, budget_min=args.budget_min, seed=args.seed,
                           stop_after_min=args.stop_after_min, freeze_layers=args.freeze_layers)
         train(splits["train"], args.out, cfg)
+    elif args.stage == "repair":
+        splits = build_splits(data, seed=args.seed)
+        first = json.loads((args.init.parent / "train_config.json").read_text())
+        rng = random.Random(args.seed)
+        trained = subsample(splits["train"], first.get("max_pairs"), random.Random(first.get("seed", args.seed)))
+        pairs = repair_set(splits["train"], trained, args.replay, rng)
+        cfg = TrainConfig(epochs=args.epochs, seed=args.seed, lr=args.lr or 2e-5, stop_after_min=args.stop_after_min)
+        train(pairs, args.out, cfg, base=str(args.init))
     elif args.stage == "finalize":
         from factcheck.train.verifier_eval import finalize
 
         info = run_info(args.out, build_splits(data, seed=args.seed)["train"], args.command)
+        if args.init:
+            info["repair"] = run_info(args.init)
         report = finalize(args.checkpoint or last_checkpoint(args.out), args.out / "model", data, seed=args.seed,
                           train_info=info, snli_limit=args.snli_limit)
         json.dump(report["scores"], sys.stdout, indent=2)

@@ -47,6 +47,16 @@ def _calibration_lines(cal: dict) -> str:
     return "\n".join(lines)
 
 
+def _repair_line(repair: dict | None) -> str:
+    if not repair:
+        return "none."
+    cfg = repair.get("config", {})
+    return (f"{cfg.get('epochs', '?')} epoch at lr {cfg.get('lr', '?')} on {repair.get('pairs', '?')} pairs: every numeric "
+            "contrast with the entailment pair it was made from, plus 1,500 replayed training pairs (the first "
+            "stage had sampled most originals away, and the model had learnt to read any year in a claim as "
+            "contradiction).")
+
+
 def render_card(report: dict, meta: dict) -> str:
     """The model card text."""
     train = report.get("train", {})
@@ -89,7 +99,8 @@ All of these are built from the training side of each split; `--max-pairs` sampl
 - Seed {cfg.get('seed', '?')} (random, numpy, torch); {cfg.get('epochs', '?')} epochs, batch {cfg.get('batch_size', '?')},
   AdamW lr {cfg.get('lr', '?')}, weight decay {cfg.get('weight_decay', '?')}, linear warm-up {cfg.get('warmup', '?')},
   max length {cfg.get('max_length', '?')}, dynamic padding with length-bucketed batches, word embeddings frozen: {cfg.get('freeze_embeddings', '?')}.
-- Run time: {train.get('minutes', '?')} min of training on {train.get('hardware', '?')}; held-out scoring took {report.get('eval_seconds', '?')} s.
+- Then a repair stage: {_repair_line(train.get('repair'))}
+- Run time: {train.get('minutes', '?')} min of training (+ {(train.get('repair') or {}).get('minutes', 0)} min repair) on {train.get('hardware', '?')}; held-out scoring took {report.get('eval_seconds', '?')} s.
 - The epoch count and pair budget were sized to about an hour on this machine, where training ran
   at 7–9 pairs/s under load (a single torch thread is faster than two on a busy two-core machine).
 
