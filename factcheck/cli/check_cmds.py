@@ -9,7 +9,7 @@ import typer
 
 from factcheck.cli.common import app, echo_json, guarded
 from factcheck.cli.index_cmds import RAY_ADDRESS_HELP, RAY_HELP
-from factcheck.settings import default_index_dir
+from factcheck.settings import default_index_dir, limit_threads
 
 INDEX_OPT = typer.Option(None, "--index", help="Index folder (default: $FACTCHECK_INDEX or .factcheck/index).")
 VERIFIER_OPT = typer.Option("bundled", "--verifier", help="Verdict model: 'bundled' or a Hugging Face NLI model name/path.")
@@ -79,6 +79,7 @@ def check(
     if claim is not None and not claim.strip():
         raise InputError("the claim is empty; pass the sentence to check in quotes")
     claim_list = [Claim(id="claim-1", text=claim.strip())] if claim is not None else _read_claims(claims, skip_invalid)
+    limit_threads()
     if ray or ray_address:  # scale out: batches of claims on Ray actors, each holding a Checker
         from factcheck.index import open_index
         from factcheck.scale import RayChecker
@@ -161,6 +162,7 @@ def article(
     from factcheck.pipeline import Checker
 
     doc = read_article(path)
+    limit_threads()
     warning = english_warning(doc.text, doc.source)
     if warning:
         typer.echo(f"warning: {warning}", err=True)

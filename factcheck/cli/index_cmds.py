@@ -84,7 +84,10 @@ def search(
     """Search the indexed corpus and print the best passages."""
     from factcheck.records import to_dict
     from factcheck.retrieve import Retriever
+    from factcheck.settings import limit_threads
 
+    if mode != "bm25":  # BM25 alone never loads torch
+        limit_threads()
     with Retriever(index_dir, mode=mode, embedder=embedder, nprobe=nprobe) as retriever:
         hits = retriever.search(query, k)
     if as_json:
