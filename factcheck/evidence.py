@@ -11,10 +11,16 @@ import numpy as np
 from factcheck.ingest import split_sentences
 from factcheck.records import Evidence, SearchHit
 
-__all__ = ["candidate_sentences", "mmr_select", "clean", "MIN_SENTENCE_CHARS"]
+__all__ = ["candidate_sentences", "prefilter", "mmr_select", "clean", "MIN_SENTENCE_CHARS", "MAX_CANDIDATES"]
 
 MIN_SENTENCE_CHARS = 25  # shorter pieces are headings or list numbers, not evidence
+MAX_CANDIDATES = 16  # sentences per claim that are embedded; the rest are dropped by word overlap first
 _SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    "the a an of in on at to for by with from and or but as is are was were be been has have had that this "
+    "which who it its their his her they them than more over also not no into about after before".split()
+)
 
 
 def clean(text: str) -> str:
@@ -51,6 +57,21 @@ def candidate_sentences(hits: list[SearchHit]) -> list[Evidence]:
                 )
             )
     return out
+
+
+def _stems(text: str) -> set[str]:
+    """Content words of a text, cut to five letters (a crude stemmer that is enough for overlap)."""
+    return {w[:5] for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
+
+
+def prefilter(claim: str, candidates: list[Evidence], n: int = MAX_CANDIDATES) -> list[Evidence]:
+    """Keeps the `n` candidates that share the most content words with the claim (ties: retrieval order),
+    so that only those are embedded."""
+    if len(candidates) <= n:
+        return candidates
+    words = _stems(claim)
+    order = sorted(range(len(candidates)), key=lambda i: -len(words & _stems(candidates[i].sentence)))
+    return [candidates[i] for i in sorted(order[:n])]
 
 
 def mmr_select(query: np.ndarray, candidates: np.ndarray, n: int, diversity: float = 0.3) -> list[int]:

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 
-from factcheck.evidence import candidate_sentences, mmr_select
+from factcheck.evidence import candidate_sentences, mmr_select, prefilter
 from factcheck.records import STANCES, CheckResult, Claim, Evidence, Quantity, SearchHit, TimeExpression
 from factcheck.verify.aggregate import MIN_SIMILARITY, adjust_probs, decide, stance_of
 from factcheck.verify.numeric import check_numbers
@@ -113,7 +113,7 @@ class Checker:
 
     def _select_evidence(self, claims: Sequence[Claim], hits: list[list[SearchHit]]) -> list[list[Evidence]]:
         """Candidate sentences per claim, ranked by embedding similarity and picked for diversity."""
-        candidates = [candidate_sentences(h) for h in hits]
+        candidates = [prefilter(c.text, candidate_sentences(h)) for c, h in zip(claims, hits)]
         texts = [c.text for c in claims] + [e.sentence for cands in candidates for e in cands]
         vectors = self.embedder.encode(texts)
         claim_vecs, sent_vecs = vectors[: len(claims)], vectors[len(claims) :]

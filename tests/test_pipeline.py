@@ -97,3 +97,12 @@ def test_relevance_gate_ignores_dissimilar_evidence():
     r = checker(min_similarity=0.99).check_one("The conflict has killed half a million people.")
     assert r.verdict == "NOT_ENOUGH_INFO"
     assert all(e.why.startswith("not about the claim") for e in r.evidence)
+
+
+def test_prefilter_keeps_the_sentences_sharing_most_words():
+    from factcheck.evidence import prefilter
+    from factcheck.records import Evidence
+
+    cands = [Evidence("d", s) for s in ["Cats sleep a lot.", "The war killed many people in Syria.", "Dogs bark.", "Syria war."]]
+    kept = prefilter("How many people did the war in Syria kill?", cands, n=2)
+    assert [e.sentence for e in kept] == ["The war killed many people in Syria.", "Syria war."]
