@@ -60,7 +60,7 @@ def test_cli_verify_errors(tmp_path):
     empty = runner.invoke(app, ["verify", "Some evidence.", "  ", "--model", str(tmp_path)])
     assert empty.exit_code == 3 and "non-empty" in empty.output
     missing = runner.invoke(app, ["verify", "Some evidence.", "A claim.", "--model", str(tmp_path / "nope")])
-    assert missing.exit_code == 5 and "could not be loaded" in missing.output
+    assert missing.exit_code == 5 and "no such model folder" in missing.output
 
 
 def test_cli_train_verifier_checks_the_data_dir(tmp_path):

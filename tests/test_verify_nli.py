@@ -83,8 +83,11 @@ def test_temperature_from_calibration_json(tiny_model, tmp_path):
 
 
 def test_missing_model_is_a_model_error(tmp_path):
-    with pytest.raises(ModelError, match="could not be loaded"):
+    with pytest.raises(ModelError, match="no such model folder"):
         load_verifier(str(tmp_path / "nothing-here"))
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ModelError, match="could not be loaded"):
+        load_verifier(str(tmp_path / "empty"))
 
 
 needs_bundled = pytest.mark.skipif(not (BUNDLED_DIR / "config.json").is_file(),

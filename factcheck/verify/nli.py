@@ -51,6 +51,9 @@ class NLIVerifier:
                  name: str | None = None, max_length: int | None = None):
         path = Path(model)
         local = path.is_dir()
+        if not local and (str(model).startswith((".", "/", "~")) or path.exists()):
+            raise ModelError(f"verifier {str(model)!r}: no such model folder; pass 'bundled', a folder with "
+                             "config.json and weights, or a Hugging Face NLI model name")
         calibration = _read_calibration(path) if local else {}
         self.name = name or calibration.get("name") or str(model)
         self.temperature = float(temperature if temperature is not None else calibration.get("temperature", 1.0))
