@@ -161,9 +161,11 @@ def test_read_decisions_errors_name_file_and_line(tmp_path):
 # --- charts -------------------------------------------------------------------------------------
 
 def test_reliability_bins_and_ece():
-    rows = review.reliability_bins([0.95, 0.91, 0.15, 1.0], [True, False, False, True], bins=10)
-    assert [(r["low"], r["count"], r["accuracy"]) for r in rows] == [(0.1, 1, 0.0), (0.9, 3, 2 / 3)]
-    ece = review.expected_calibration_error([0.95, 0.91, 0.15, 1.0], [True, False, False, True], bins=10)
+    from factcheck.verify.calibration import calibration_bins, expected_calibration_error
+
+    rows = calibration_bins([0.95, 0.91, 0.15, 1.0], [True, False, False, True], bins=10)
+    assert [(r["lo"], r["count"], r["accuracy"]) for r in rows] == [(0.1, 1, 0.0), (0.9, 3, 2 / 3)]
+    ece = expected_calibration_error([0.95, 0.91, 0.15, 1.0], [True, False, False, True], bins=10)
     assert ece == pytest.approx(0.25 * 0.15 + 0.75 * abs(2 / 3 - (0.95 + 0.91 + 1.0) / 3))
 
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from factcheck.errors import InputError
 from factcheck.records import VERDICTS
+from factcheck.verify.calibration import calibration_bins, expected_calibration_error
 
 __all__ = [
     "classification_metrics",
@@ -91,29 +92,6 @@ def fever_score(
         if g == "NOT_ENOUGH_INFO" or not sets or any(set(s) <= ids for s in sets):
             hits += 1
     return hits / len(gold)
-
-
-def calibration_bins(confidence: Sequence[float], correct: Sequence[bool], bins: int = 10) -> list[dict[str, float]]:
-    """Equal-width confidence bins over [0, 1]: count, mean confidence and accuracy of each non-empty bin."""
-    conf = np.asarray(confidence, dtype=float)
-    hit = np.asarray(correct, dtype=float)
-    which = np.minimum((conf * bins).astype(int), bins - 1)  # 1.0 falls in the last bin
-    out = []
-    for b in range(bins):
-        mask = which == b
-        if mask.any():
-            out.append({"lo": b / bins, "hi": (b + 1) / bins, "count": int(mask.sum()),
-                        "confidence": float(conf[mask].mean()), "accuracy": float(hit[mask].mean())})
-    return out
-
-
-def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bool], bins: int = 10) -> float:
-    """ECE: the count-weighted mean gap between confidence and accuracy over equal-width bins."""
-    table = calibration_bins(confidence, correct, bins)
-    total = sum(b["count"] for b in table)
-    if not total:
-        raise ValueError("no predictions to calibrate")
-    return sum(b["count"] * abs(b["confidence"] - b["accuracy"]) for b in table) / total
 
 
 def reliability_diagram(

@@ -7,9 +7,7 @@ scikit-learn's stop-word list and ipywidgets are imported inside the functions t
 
 from factcheck.review.charts import (
     confidence_figure,
-    expected_calibration_error,
     has_gold,
-    reliability_bins,
     reliability_figure,
     verdict_counts_figure,
     worthiness_figure,
@@ -42,8 +40,6 @@ __all__ = [
     "confidence_figure",
     "worthiness_figure",
     "reliability_figure",
-    "reliability_bins",
-    "expected_calibration_error",
     "has_gold",
     "DECISION_KINDS",
     "Decision",

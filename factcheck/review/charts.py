@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from factcheck.errors import InputError
 from factcheck.records import VERDICTS, CheckResult
+from factcheck.verify.calibration import calibration_bins, expected_calibration_error
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -14,8 +15,6 @@ __all__ = [
     "VERDICT_COLOURS",
     "gold_verdict",
     "has_gold",
-    "reliability_bins",
-    "expected_calibration_error",
     "verdict_counts_figure",
     "confidence_figure",
     "worthiness_figure",
@@ -37,23 +36,6 @@ def gold_verdict(label: str | None) -> str | None:
 def has_gold(results: Sequence[CheckResult]) -> bool:
     """Whether any claim carries a gold verdict (claim.label)."""
     return any(gold_verdict(r.claim.label) for r in results)
-
-
-def reliability_bins(confidences: Sequence[float], correct: Sequence[bool], bins: int = 10) -> list[dict[str, float]]:
-    """Equal-width confidence bins: each non-empty one with its range, mean confidence, accuracy and count."""
-    groups: dict[int, list[tuple[float, bool]]] = {}
-    for conf, ok in zip(confidences, correct, strict=True):
-        groups.setdefault(min(max(int(conf * bins), 0), bins - 1), []).append((float(conf), bool(ok)))
-    return [{"low": i / bins, "high": (i + 1) / bins, "count": len(g),
-             "confidence": sum(c for c, _ in g) / len(g), "accuracy": sum(ok for _, ok in g) / len(g)}
-            for i, g in sorted(groups.items())]
-
-
-def expected_calibration_error(confidences: Sequence[float], correct: Sequence[bool], bins: int = 10) -> float:
-    """ECE: the count-weighted mean gap between confidence and accuracy over the bins."""
-    total = len(confidences)
-    rows = reliability_bins(confidences, correct, bins)
-    return sum(r["count"] / total * abs(r["accuracy"] - r["confidence"]) for r in rows) if total else 0.0
 
 
 def _axes(width: float = 5.5, height: float = 3.4):
@@ -106,10 +88,10 @@ def reliability_figure(results: Sequence[CheckResult], bins: int = 10) -> "Figur
         raise InputError("no claim in the report has a gold label (claim.label); no reliability diagram to draw")
     conf = [r.confidence for r in labelled]
     correct = [r.verdict == gold_verdict(r.claim.label) for r in labelled]
-    rows = reliability_bins(conf, correct, bins)
+    rows = calibration_bins(conf, correct, bins)
     fig, ax = _axes(4.6, 4.2)
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect calibration")
-    ax.bar([r["low"] for r in rows], [r["accuracy"] for r in rows], width=1 / bins, align="edge",
+    ax.bar([r["lo"] for r in rows], [r["accuracy"] for r in rows], width=1 / bins, align="edge",
            edgecolor="black", alpha=0.7, label="accuracy")
     ax.plot([r["confidence"] for r in rows], [r["accuracy"] for r in rows], "o", color="black", label="mean confidence")
     ece = expected_calibration_error(conf, correct, bins)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 
-__all__ = ["softmax", "nll", "fit_temperature", "ece"]
+__all__ = ["softmax", "nll", "fit_temperature", "calibration_bins", "expected_calibration_error", "ece"]
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -31,16 +33,32 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray, low: float = 0.05, h
     return float(np.exp(result.x))
 
 
-def ece(probs: np.ndarray, labels: np.ndarray, n_bins: int = 15) -> float:
-    """Expected calibration error: the confidence-weighted gap between confidence and accuracy
-    over equal-width confidence bins."""
-    probs = np.asarray(probs, dtype=np.float64)
-    confidence = probs.max(axis=1)
-    correct = (probs.argmax(axis=1) == np.asarray(labels)).astype(np.float64)
-    bins = np.minimum((confidence * n_bins).astype(int), n_bins - 1)
-    total = 0.0
-    for b in range(n_bins):
-        mask = bins == b
+def calibration_bins(confidence: Sequence[float], correct: Sequence[bool], bins: int = 10) -> list[dict[str, float]]:
+    """Equal-width confidence bins over [0, 1]: range, count, mean confidence and accuracy of each non-empty bin."""
+    conf = np.asarray(confidence, dtype=float)
+    hit = np.asarray(correct, dtype=float)
+    which = np.minimum((conf * bins).astype(int), bins - 1)  # 1.0 falls in the last bin
+    out = []
+    for b in range(bins):
+        mask = which == b
         if mask.any():
-            total += mask.mean() * abs(confidence[mask].mean() - correct[mask].mean())
-    return float(total)
+            out.append({"lo": b / bins, "hi": (b + 1) / bins, "count": int(mask.sum()),
+                        "confidence": float(conf[mask].mean()), "accuracy": float(hit[mask].mean())})
+    return out
+
+
+def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bool], bins: int = 10) -> float:
+    """ECE: the count-weighted mean gap between confidence and accuracy over equal-width bins."""
+    table = calibration_bins(confidence, correct, bins)
+    total = sum(b["count"] for b in table)
+    if not total:
+        raise ValueError("no predictions to calibrate")
+    return sum(b["count"] * abs(b["confidence"] - b["accuracy"]) for b in table) / total
+
+
+def ece(probs: np.ndarray, labels: np.ndarray, n_bins: int = 15) -> float:
+    """Expected calibration error of a classifier's top-label confidence."""
+    probs = np.asarray(probs, dtype=np.float64)
+    correct = probs.argmax(axis=1) == np.asarray(labels)
+    return expected_calibration_error(probs.max(axis=1), correct, n_bins)
+
