@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from docs_section import write_section  # noqa: E402
+
 SECTION = "## Scale out"
 DIM = 384
 
@@ -298,19 +300,6 @@ def _args() -> str:
     return "".join(f" {a}" for a in sys.argv[1:])
 
 
-def write_section(text: str, path: Path = ROOT / "docs" / "benchmarks.md") -> None:
-    """Replaces (or appends) this benchmark's section in docs/benchmarks.md, leaving other sections alone."""
-    from factcheck.textio import atomic_write_text
-
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text.rstrip() + "\n\n", current)
-    else:
-        updated = current.rstrip() + "\n\n" + text.rstrip() + "\n"
-    atomic_write_text(path, updated.rstrip() + "\n")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="vectors in the large-corpus test (0: skip)")
@@ -329,7 +318,7 @@ def main() -> None:
     text = render(tp, large, real, source)
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section(SECTION, text)
 
 
 if __name__ == "__main__":
