@@ -27,23 +27,22 @@ def adjust_probs(
     """Applies the relevance gate and the numeric checks on top of the model, in this order:
     off-topic evidence counts for nothing; numbers or dates that disagree for the same event refute
     (when the model reads the evidence as on topic); evidence whose dates or numbers describe other
-    events neither supports nor refutes; numbers that agree for the same event support (the model's
-    contradiction is then read as a difference in how the number is written); a date the evidence
-    does not state keeps an entailment from counting."""
+    events (or states none) neither supports nor refutes; numbers that agree for the same event support
+    (the model's contradiction is then read as a difference in how the number is written); numbers
+    that partly agree leave the model's reading as it is."""
     e, c, n = probs
     details = "; ".join(check.details)
     if not relevant:
         return (0.0, 0.0, 1.0), "not about the claim (low similarity)"
     if (check.quantities == "disagree" or check.dates == "differ") and e + c >= ON_TOPIC:
         return (0.0, e + c, n), "the numbers or dates disagree: " + details
-    if check.dates == "other" or check.quantities == "unmatched":
-        return (0.0, 0.0, 1.0), "its numbers or dates describe other events, so it neither establishes nor refutes the claim's: " + details
-    why = ""
+    if check.dates in ("other", "missing") or check.quantities == "unmatched":
+        return (0.0, 0.0, 1.0), "it states no number or date for the claim's event, so it neither establishes nor refutes the claim's: " + details
     if check.quantities == "agree" and e + c >= ON_TOPIC:
-        e, c, why = e + c, 0.0, "the numbers agree: " + details
-    if check.dates == "missing" and e > 0:
-        return (0.0, c, n + e), "the evidence does not establish the claim's date: " + details
-    return (e, c, n), why
+        return (e + c, 0.0, n), "the numbers agree: " + details
+    if check.quantities == "mixed":
+        return (e, c, n), "the numbers partly agree: " + details
+    return (e, c, n), "the dates agree: " + details if check.dates == "agree" else ""
 
 
 def stance_of(probs: tuple[float, float, float]) -> str:

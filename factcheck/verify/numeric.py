@@ -10,8 +10,8 @@ and `TimeExpression` records and returns a `NumericCheck`.
 - Quantities are compared as value ranges: an exact value gets a small tolerance, an approximate one
   ("half a million") a wider one, and a bound ("more than 500,000") covers the values a reader would
   take it to mean (from the bound up to twice it). Disjoint ranges are a mismatch.
-- Dates: the same event in another year is a mismatch; a date the evidence does not state for that
-  event keeps an entailment from counting, and a date of another event is neither support nor refutation.
+- Dates: the same event in another year is a mismatch; evidence that states no date for the event, or
+  dates only other events, neither establishes nor refutes the claim's date.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ __all__ = [
 EXACT_TOLERANCE = 0.02  # 2%: rounding in reporting
 APPROX_TOLERANCE = 0.25  # "about half a million" covers 400k-625k
 BOUND_SPAN = 2.0  # "more than X" is read as X..2X; "less than X" as X/2..X
-WINDOW = 2  # content words before a number or date that name its event (its predicate, not its subject)
+WINDOW = 2  # content words on each side of a number or date that name its event (its predicate, not its subject)
 
 _WORD = re.compile(r"[A-Za-z]+")
 _STOP = set(
@@ -55,7 +55,7 @@ _SYNONYMS = {
 class NumericCheck:
     """Outcome of comparing a claim's numbers and dates with one evidence sentence."""
 
-    quantities: str = "none"  # none | agree | disagree | unmatched
+    quantities: str = "none"  # none | agree | disagree | mixed | unmatched
     dates: str = "none"  # none | agree | missing | other (dates another event) | differ
     details: list[str] = field(default_factory=list)
 
@@ -82,13 +82,13 @@ def quantities_agree(a: Quantity, b: Quantity) -> bool:
 
 
 def event_words(text: str, start: int, end: int = -1) -> set[str]:
-    """The content words just before a mention at text[start:end] (or just after it, when it opens the
-    text), stemmed crudely and with synonyms folded."""
+    """The content words around a mention at text[start:end]: the last WINDOW before it and the first
+    WINDOW after it, stemmed crudely and with synonyms folded."""
     before = [w.lower() for w in _WORD.findall(text[: max(start, 0)])]
     content = [w for w in before if w not in _STOP][-WINDOW:]
-    if not content and end >= 0:
+    if end >= 0:
         after = [w.lower() for w in _WORD.findall(text[end:])]
-        content = [w for w in after if w not in _STOP][:WINDOW]
+        content += [w for w in after if w not in _STOP][:WINDOW]
     return {_SYNONYMS.get(w, w[:5]) for w in content}
 
 
@@ -106,22 +106,25 @@ def _same_event(claim_text: str, a: Quantity | TimeExpression, ev_text: str, b: 
 
 
 def check_quantities(claim_text: str, claim: list[Quantity], ev_text: str, evidence: list[Quantity]) -> tuple[str, list[str]]:
-    """Compares each claim quantity with the evidence quantities of the same event."""
+    """Compares each claim quantity with the evidence quantities of the same event: "agree" when every
+    compared quantity agrees, "disagree" when none does, "mixed" otherwise, "unmatched" when none compares."""
     if not claim:
         return "none", []
-    outcome, details = "unmatched", []
+    agreed, disagreed, details = 0, 0, []
     for q in claim:
         peers = [e for e in evidence if _same_event(claim_text, q, ev_text, e)]
         if not peers:
             continue
         match = next((e for e in peers if quantities_agree(q, e)), None)
         if match is not None:
+            agreed += 1
             details.append(f"{q.text!r} agrees with {match.text!r}")
-            outcome = "agree" if outcome != "disagree" else outcome
         else:
+            disagreed += 1
             details.append(f"{q.text!r} disagrees with {peers[0].text!r}")
-            outcome = "disagree"
-    return outcome, details
+    if agreed and disagreed:
+        return "mixed", details
+    return ("agree" if agreed else "disagree" if disagreed else "unmatched"), details
 
 
 def check_dates(claim_text: str, claim: list[TimeExpression], ev_text: str, evidence: list[TimeExpression]) -> tuple[str, list[str]]:
