@@ -165,8 +165,9 @@ def _read_plain(path: Path, doc_id: str, raw: str) -> Iterator[Document]:
 
 
 def _read_markdown(path: Path, doc_id: str, raw: str) -> Iterator[Document]:
-    """Reads a .md file: the title is the first heading (else the first line); front matter is kept as text."""
-    text = _normalise(raw)
+    """Reads a .md file: the title is the first heading (else the first line); HTML comments are dropped,
+    front matter is kept as text."""
+    text = _normalise(re.sub(r"<!--.*?-->", "", raw, flags=re.S))
     heading = re.search(r"^#{1,6}\s+(.+?)\s*#*\s*$", text, re.MULTILINE)
     title = heading.group(1)[:200] if heading else _first_line_title(text)
     yield Document(doc_id, text, title, str(path), meta={"format": "md"})

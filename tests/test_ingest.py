@@ -167,3 +167,12 @@ def test_jsonl_is_streamed_and_bad_bytes_name_the_line(tmp_path):
     with pytest.warns(UserWarning, match="not valid UTF-8"):
         assert list(corpus.documents) == []
     assert corpus.skipped[0][0] == str(latin)
+
+
+def test_markdown_html_comments_are_dropped(tmp_path):
+    from factcheck.ingest import read_file
+
+    path = tmp_path / "note.md"
+    path.write_text("<!-- internal note -->\n# Title\n\nBody text here.\n", encoding="utf-8")
+    doc = next(read_file(path))
+    assert "internal note" not in doc.text and "-->" not in doc.text and doc.title == "Title"
