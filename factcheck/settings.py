@@ -24,14 +24,15 @@ def default_index_dir() -> Path:
 
 
 def limit_threads() -> int:
-    """Sets torch's intra-op threads for query-time work to $FACTCHECK_THREADS (default 1) and returns it.
+    """Sets torch's intra-op threads for query-time work to $FACTCHECK_THREADS (default: all cores) and
+    returns it.
 
-    Checking runs small batches, where extra threads buy little and cost a lot on a busy machine:
-    with both cores loaded, one MiniLM query took 409 ms on 2 threads against 17 ms on 1
-    (docs/benchmarks.md). Use more processes (`--ray`) to use more cores.
+    On an idle 2-core machine two threads check claims 1.8x faster than one (docs/benchmarks.md); on a
+    machine whose cores are busy with other work, extra threads oversubscribe them (one MiniLM query
+    took 409 ms on 2 threads against 17 ms on 1 with five jobs running): set FACTCHECK_THREADS=1 there.
     """
     import torch
 
-    threads = max(1, int(os.environ.get("FACTCHECK_THREADS", "1")))
+    threads = max(1, int(os.environ.get("FACTCHECK_THREADS", os.cpu_count() or 1)))
     torch.set_num_threads(threads)
     return threads
