@@ -14,7 +14,7 @@ from factcheck.records import Evidence, SearchHit
 __all__ = ["candidate_sentences", "prefilter", "mmr_select", "clean", "MIN_SENTENCE_CHARS", "MAX_CANDIDATES"]
 
 MIN_SENTENCE_CHARS = 25  # shorter pieces are headings or list numbers, not evidence
-MAX_CANDIDATES = 16  # sentences per claim that are embedded; the rest are dropped by word overlap first
+MAX_CANDIDATES = 12  # sentences per claim that are embedded; the rest are dropped by word overlap first
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
