@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-from docs_section import write_section  # noqa: E402
+from docs_section import run_args, write_section  # noqa: E402
 
 SECTION = "## Index and search"
 DIM = 384
@@ -222,7 +222,7 @@ def render(tp: dict | None, rows: list[dict], queries: int) -> str:
     lines = [
         SECTION,
         "",
-        f"Run on {date.today().isoformat()} with `.venv/bin/python benchmarks/bench_index.py{_args()}` "
+        f"Run on {date.today().isoformat()} with `.venv/bin/python benchmarks/bench_index.py{run_args()}` "
         f"({os.cpu_count()} CPU cores, torch threads {_torch_threads()}; other work may share the machine).",
         "",
     ]
@@ -266,11 +266,6 @@ def render(tp: dict | None, rows: list[dict], queries: int) -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-def _args() -> str:
-    """The command-line options of this run, for the report."""
-    return "".join(f" {a}" for a in sys.argv[1:])
 
 
 def _torch_threads() -> int:

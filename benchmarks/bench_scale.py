@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-from docs_section import write_section  # noqa: E402
+from docs_section import run_args, write_section  # noqa: E402
 
 SECTION = "## Scale out"
 DIM = 384
@@ -215,7 +215,7 @@ def render(tp: dict | None, large: dict | None, real: dict | None, source: str) 
     lines = [
         SECTION,
         "",
-        f"Run on {date.today().isoformat()} with `nice -n 15 .venv/bin/python benchmarks/bench_scale.py{_args()}` "
+        f"Run on {date.today().isoformat()} with `nice -n 15 .venv/bin/python benchmarks/bench_scale.py{run_args()}` "
         f"({os.cpu_count()} CPU cores; other work may share the machine). How it scales and how to run it on a "
         "cluster: [docs/scale.md](scale.md).",
         "",
@@ -294,10 +294,6 @@ def render(tp: dict | None, large: dict | None, real: dict | None, source: str) 
         "",
     ]
     return "\n".join(lines)
-
-
-def _args() -> str:
-    return "".join(f" {a}" for a in sys.argv[1:])
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 BENCHMARKS_MD = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
@@ -19,3 +20,8 @@ def write_section(heading: str, text: str, path: Path = BENCHMARKS_MD) -> None:
     else:
         updated = current.rstrip() + "\n\n" + text.rstrip() + "\n"
     atomic_write_text(path, updated.rstrip() + "\n")
+
+
+def run_args() -> str:
+    """The command-line options of this run, for the report (" --a 1 --b")."""
+    return "".join(f" {a}" for a in sys.argv[1:])

@@ -51,7 +51,8 @@ class FaissPlan:
 
 
 def _ivf_plan(n: int) -> FaissPlan:
-    """An inverted-file index with ~4·√n lists (at least 39 training points per list), probing ~1/8 of them (1/16 gave recall@10 0.946 on real SciFact vectors; 1/8 gives 0.98)."""
+    """An inverted-file index with ~4·√n lists (at least 39 training points per list), probing ~1/8 of
+    them (1/16 gave recall@10 0.946 on real SciFact vectors; 1/8 gives 0.98)."""
     nlist = max(1, min(int(4 * math.sqrt(n)), n // 39))
     return FaissPlan("ivf", f"IVF{nlist},Flat", {"nprobe": min(nlist, max(8, nlist // 8))})
 

@@ -50,7 +50,7 @@ def claim_review(result: CheckResult, author: str = "factcheck", url: str | None
 
 
 def claim_reviews(results: list[CheckResult], author: str = "factcheck") -> list[dict[str, Any]]:
-    """ClaimReview objects for every claim that has a verdict beyond 'not enough info'."""
+    """ClaimReview objects for every result (NOT_ENOUGH_INFO ones carry the rating "Unproven" without a value)."""
     return [claim_review(r, author) for r in results]
 
 
