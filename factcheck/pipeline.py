@@ -55,15 +55,19 @@ class Checker:
         evidence: int = 5,
         parse_numbers: NumberParser | None = None,
         min_similarity: float = MIN_SIMILARITY,
+        calibration: Callable[[str, float], float] | None = None,
     ):
         self.retriever = retriever
         self.verifier = verifier
         self.embedder = embedder
-        self.models = models or {}
+        self.models = dict(models or {})
         self.passages = passages
         self.evidence = evidence
         self.parse_numbers = parse_numbers or default_number_parser()
         self.min_similarity = min_similarity
+        # verdict-level confidence: maps (verdict, raw score) to the probability the verdict is right
+        self.calibration = calibration
+        self.models.setdefault("confidence", "calibrated per verdict" if calibration else "raw score (uncalibrated)")
 
     @classmethod
     def from_index(cls, index_dir: str | Path, verifier: str = "bundled", mode: str = "hybrid", **kwargs) -> "Checker":
@@ -81,6 +85,7 @@ class Checker:
             "verifier": model.name,
             "index": f"{index.path} (schema {info.get('schema_version')}, {index.size} passages)",
         }
+        kwargs.setdefault("calibration", getattr(model, "verdict_calibration", None))
         return cls(retriever, model, retriever.embedder, models=models, **kwargs)
 
     def check_one(self, text: str) -> CheckResult:
@@ -148,7 +153,8 @@ class Checker:
         decision = decide(adjusted)
         order = sorted(range(len(evidence)), key=lambda i: -max(adjusted[i][0], adjusted[i][1]))
         evidence = [evidence[i] for i in order]
-        result = CheckResult(claim, decision.verdict, round(decision.confidence, 4), evidence, models=dict(self.models))
+        confidence = self.calibration(decision.verdict, decision.confidence) if self.calibration else decision.confidence
+        result = CheckResult(claim, decision.verdict, round(confidence, 4), evidence, models=dict(self.models))
         result.rationale = rationale_for(result)
         return result
 

@@ -106,3 +106,20 @@ def test_prefilter_keeps_the_sentences_sharing_most_words():
     cands = [Evidence("d", s) for s in ["Cats sleep a lot.", "The war killed many people in Syria.", "Dogs bark.", "Syria war."]]
     kept = prefilter("How many people did the war in Syria kill?", cands, n=2)
     assert [e.sentence for e in kept] == ["The war killed many people in Syria.", "Syria war."]
+
+
+def test_verdict_confidence_goes_through_the_calibration():
+    seen = []
+
+    def calibration(verdict, score):
+        seen.append((verdict, score))
+        return 0.42
+
+    plain = checker().check_one("The conflict has killed half a million people.")
+    r = Checker(Retriever(), Verifier(), Embedder(), min_similarity=0.0, calibration=calibration).check_one(
+        "The conflict has killed half a million people.")
+    assert r.verdict == plain.verdict == "SUPPORTED"
+    assert len(seen) == 1 and seen[0][0] == "SUPPORTED" and round(seen[0][1], 4) == plain.confidence
+    assert r.confidence == 0.42
+    assert r.models["confidence"] == "calibrated per verdict"
+    assert plain.models["confidence"] == "raw score (uncalibrated)"

@@ -50,3 +50,55 @@ def test_replace_section_touches_only_its_own_section():
     assert new.index("## Index") < new.index("## Verdict model") < new.index("## Other")
     appended = replace_section("# B\n\n## Index\n\nx\n", "## Verdict model\n\ny\n")
     assert appended.endswith("## Verdict model\n\ny\n")
+
+
+def _overconfident_verdicts(n, seed):
+    """Verdicts whose raw score is 0.95-1.0 but which are right only 60 % (SUPPORTED) or 80 % (NEI) of the time."""
+    rng = np.random.default_rng(seed)
+    verdicts = rng.choice(["SUPPORTED", "NOT_ENOUGH_INFO"], n)
+    scores = rng.uniform(0.95, 1.0, n)
+    correct = rng.random(n) < np.where(verdicts == "SUPPORTED", 0.6, 0.8)
+    return verdicts, scores, correct
+
+
+def test_verdict_calibration_fixes_overconfident_verdicts_on_fresh_claims():
+    from factcheck.verify.calibration import expected_calibration_error, fit_verdict_calibration
+
+    calibration = fit_verdict_calibration(*_overconfident_verdicts(2000, 0))
+    verdicts, scores, correct = _overconfident_verdicts(2000, 1)
+    after = [calibration(v, s) for v, s in zip(verdicts, scores)]
+    assert expected_calibration_error(scores, correct) > 0.2
+    assert expected_calibration_error(after, correct) < 0.05
+    assert abs(calibration("SUPPORTED", 0.97) - 0.6) < 0.05 and abs(calibration("NOT_ENOUGH_INFO", 1.0) - 0.8) < 0.05
+
+
+def test_rare_verdicts_use_the_pooled_fit_and_the_file_round_trips(tmp_path):
+    from factcheck.verify.calibration import VerdictCalibration, fit_verdict_calibration
+
+    verdicts, scores, correct = _overconfident_verdicts(400, 2)
+    verdicts[:5] = "CONFLICTING"
+    calibration = fit_verdict_calibration(verdicts, scores, correct, min_count=30)
+    assert "CONFLICTING" not in calibration.coefficients and "*" in calibration.coefficients
+    calibration.info = {"held_out": {"all": {"ece_after": 0.01}}}
+    calibration.save(tmp_path / "verdict_calibration.json")
+    loaded = VerdictCalibration.load(tmp_path / "verdict_calibration.json")
+    assert loaded("CONFLICTING", 0.7) == pytest.approx(calibration("CONFLICTING", 0.7))
+    assert loaded("SUPPORTED", 0.9) == pytest.approx(calibration("SUPPORTED", 0.9))
+    assert loaded.info["held_out"]["all"]["ece_after"] == 0.01
+
+
+def test_a_corrupted_verdict_calibration_is_one_clear_error(tmp_path):
+    from factcheck.errors import ModelError
+    from factcheck.verify.calibration import VerdictCalibration
+
+    bad = tmp_path / "verdict_calibration.json"
+    bad.write_text("{not json")
+    with pytest.raises(ModelError, match="verdict_calibration.json.*refit"):
+        VerdictCalibration.load(bad)
+
+
+def test_verdict_calibration_needs_right_and_wrong_verdicts():
+    from factcheck.verify.calibration import fit_verdict_calibration
+
+    with pytest.raises(ValueError, match="both right and wrong"):
+        fit_verdict_calibration(["SUPPORTED"] * 10, [0.9] * 10, [True] * 10)

@@ -1,4 +1,5 @@
-"""CLI commands of the verify stage: `factcheck verify` (one pair) and `factcheck train verifier`."""
+"""CLI commands of the verify stage: `factcheck verify` (one pair), `factcheck train verifier` and
+`factcheck train verdict-confidence`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import typer
 
 from factcheck.cli.common import app, echo_json, guarded, train_app
 
-__all__ = ["verify", "train_verifier"]
+__all__ = ["verify", "train_verifier", "train_verdict_confidence"]
 
 
 @app.command()
@@ -74,3 +75,34 @@ def train_verifier(
     for name, s in report["scores"].items():
         typer.echo(f"{name}: accuracy {s['accuracy']:.3f}, macro-F1 {s['macro_f1']:.3f} ({s['pairs']} pairs)")
     typer.echo(f"model: {out / 'model'}" + (f" (installed to {report['installed']})" if "installed" in report else ""))
+
+
+@train_app.command("verdict-confidence")
+@guarded
+def train_verdict_confidence(
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Data sets folder (default: $FACTCHECK_DATA_DIR, else ../shared/data)."),
+    work_dir: Path = typer.Option(Path("runs/verdict-confidence"), "--work-dir", help="Where the SciFact and FEVER evaluation indexes are built (reused when present)."),
+    model: str = typer.Option("bundled", "--model", help="Verifier: 'bundled' or a model folder."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Calibration file (default: verdict_calibration.json in the model folder)."),
+    fever_claims: int = typer.Option(600, "--fever-claims", min=10, help="FEVER dev-split claims to check."),
+    seed: int = typer.Option(13, "--seed", help="Seed of the splits (must match the verdict model's)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the calibration and its held-out scores as JSON."),
+) -> None:
+    """Calibrate verdict confidences end to end: check held-out SciFact and FEVER claims through the whole
+    pipeline, fit Platt scaling per verdict on half, report calibration error on the other half."""
+    from factcheck.errors import InputError
+    from factcheck.settings import data_dir as default_data_dir
+    from factcheck.train.verdicts import run
+
+    data = data_dir or default_data_dir()
+    if not (data / "scifact" / "corpus.jsonl").is_file():
+        raise InputError(f"{data}: the data sets (nli/, scifact/) are missing; pass --data-dir or set FACTCHECK_DATA_DIR")
+    calibration = run(data, work_dir, model, out, fever_claims, seed, progress=not as_json,
+                      command=shlex.join(["factcheck", *sys.argv[1:]]))
+    if as_json:
+        echo_json({"coefficients": calibration.coefficients, **calibration.info})
+        return
+    for source, s in calibration.info["held_out"].items():
+        typer.echo(f"{source}: {s['claims']} held-out claims, accuracy {s['accuracy']:.3f}, "
+                   f"ECE {s['ece_before']:.3f} -> {s['ece_after']:.3f}")
+    typer.echo(f"calibration: {calibration.info['written']}")

@@ -262,4 +262,5 @@ def _checker(folder: Path, verifier: Any, mode: str, embedder: Any, options: dic
     retriever = Retriever(folder, mode=mode, embedder=embedder, **options)
     models = {"embedder": retriever.index.embedder_name, "verifier": getattr(verifier, "name", "?"),
               "index": f"{folder} ({retriever.index.size} passages)"}
-    return Checker(retriever, verifier, retriever.embedder, models=models)
+    calibration = getattr(verifier, "verdict_calibration", None)
+    return Checker(retriever, verifier, retriever.embedder, models=models, calibration=calibration)

@@ -250,7 +250,7 @@ def run_info(out: Path, pairs: Sequence[NLIPair] | None = None, command: str = "
     minutes = next((e.get("elapsed_min") for e in reversed(events) if "elapsed_min" in e), None)
     start = next((e for e in events if e.get("event") == "start"), {})
     info = {"config": config, "pairs": config.get("pairs"), "minutes": minutes, "command": command,
-            "hardware": f"{platform.machine()} CPU, {os.cpu_count()} cores shared with other jobs, "
+            "hardware": f"{platform.machine()} CPU, {os.cpu_count()} cores, "
                         f"torch threads {start.get('threads', '?')}, device {start.get('device', '?')}"}
     if pairs is not None:
         rng = random.Random(config.get("seed", 13))

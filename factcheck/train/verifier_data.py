@@ -15,6 +15,7 @@ __all__ = [
     "load_snli",
     "load_fever",
     "load_scifact",
+    "bucket",
     "split_by_group",
     "scifact_pairs",
     "hard_negatives",
@@ -69,7 +70,7 @@ def load_scifact(claims_path: Path, corpus_path: Path) -> tuple[list[dict], dict
     return read_jsonl(claims_path), corpus
 
 
-def _bucket(key: str, seed: int) -> float:
+def bucket(key: str, seed: int) -> float:
     """A stable number in [0, 1) for a key, so splits do not depend on hash randomisation."""
     digest = hashlib.sha1(f"{seed}:{key}".encode()).hexdigest()
     return int(digest[:8], 16) / 2**32
@@ -79,7 +80,7 @@ def split_by_group(items: Sequence, key: Callable, dev_fraction: float, seed: in
     """Splits items into (train, dev) so that no group (claim) lands in both."""
     train, dev = [], []
     for item in items:
-        (dev if _bucket(str(key(item)), seed) < dev_fraction else train).append(item)
+        (dev if bucket(str(key(item)), seed) < dev_fraction else train).append(item)
     return train, dev
 
 

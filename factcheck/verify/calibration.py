@@ -1,12 +1,29 @@
-"""Temperature scaling and expected calibration error: pure functions over numpy arrays."""
+"""Temperature scaling (per evidence pair), Platt scaling (per verdict) and expected calibration
+error: small pure functions over numpy arrays."""
 
 from __future__ import annotations
 
-from typing import Sequence
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["softmax", "nll", "fit_temperature", "calibration_bins", "expected_calibration_error", "ece"]
+__all__ = [
+    "softmax",
+    "nll",
+    "fit_temperature",
+    "calibration_bins",
+    "expected_calibration_error",
+    "ece",
+    "VerdictCalibration",
+    "fit_verdict_calibration",
+    "VERDICT_CALIBRATION_FILE",
+]
+
+VERDICT_CALIBRATION_FILE = "verdict_calibration.json"
+_POOLED = "*"  # the coefficients of verdicts seen too rarely (or never wrong / never right) to fit alone
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -62,3 +79,75 @@ def ece(probs: np.ndarray, labels: np.ndarray, n_bins: int = 15) -> float:
     correct = probs.argmax(axis=1) == np.asarray(labels)
     return expected_calibration_error(probs.max(axis=1), correct, n_bins)
 
+
+
+def _score_feature(scores: Sequence[float]) -> np.ndarray:
+    """The logit of the raw verdict score, clipped so that scores of exactly 0 or 1 stay finite."""
+    x = np.clip(np.asarray(scores, dtype=np.float64), 0.01, 0.99)
+    return np.log(x / (1 - x))
+
+
+@dataclass
+class VerdictCalibration:
+    """Platt scaling per verdict: P(verdict right) = sigmoid(a * logit(raw score) + b).
+
+    The raw score is what the aggregation rules give (the deciding evidence's probability; for
+    NOT_ENOUGH_INFO one minus the strongest stance, 1.0 when every evidence item was ruled out).
+    """
+
+    coefficients: dict[str, tuple[float, float]]  # verdict (or "*" pooled) -> (a, b)
+    info: dict[str, Any] = field(default_factory=dict)  # what it was fitted on, held-out ECE, command
+
+    def __call__(self, verdict: str, score: float) -> float:
+        """The calibrated confidence of one verdict."""
+        a, b = self.coefficients.get(verdict) or self.coefficients[_POOLED]
+        z = a * float(_score_feature([score])[0]) + b
+        return float(1.0 / (1.0 + np.exp(-z)))
+
+    def save(self, path: str | Path) -> None:
+        """Writes the calibration as versioned JSON (atomically)."""
+        from factcheck.textio import atomic_write_text
+
+        data = {"version": 1, "method": "Platt scaling per verdict on logit(raw score)",
+                "coefficients": {k: list(v) for k, v in self.coefficients.items()}, **self.info}
+        atomic_write_text(path, json.dumps(data, indent=2) + "\n")
+
+    @classmethod
+    def load(cls, path: str | Path) -> "VerdictCalibration":
+        """Reads a calibration written by `save`."""
+        from factcheck.errors import ModelError
+
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            coefficients = {k: (float(a), float(b)) for k, (a, b) in data.pop("coefficients").items()}
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"{path}: not a verdict calibration ({exc}); delete it or refit it with "
+                             "`factcheck train verdict-confidence`") from None
+        if _POOLED not in coefficients:
+            raise ModelError(f"{path}: has no pooled coefficients; refit it with `factcheck train verdict-confidence`")
+        return cls(coefficients, {k: v for k, v in data.items() if k not in ("version", "method")})
+
+
+def _platt(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Logistic regression of correctness on one feature (a light L2 penalty keeps tiny sets sane)."""
+    from sklearn.linear_model import LogisticRegression
+
+    fit = LogisticRegression(C=10.0).fit(x.reshape(-1, 1), y)
+    return float(fit.coef_[0, 0]), float(fit.intercept_[0])
+
+
+def fit_verdict_calibration(
+    verdicts: Sequence[str], scores: Sequence[float], correct: Sequence[bool], min_count: int = 30
+) -> VerdictCalibration:
+    """Fits Platt scaling per verdict on (raw score, was the verdict right) pairs; verdicts with fewer
+    than `min_count` examples, or with only right or only wrong ones, use the pooled fit."""
+    x, y = _score_feature(scores), np.asarray(correct, dtype=int)
+    verdicts = np.asarray(verdicts)
+    if len(set(y.tolist())) < 2:
+        raise ValueError("verdict calibration needs both right and wrong verdicts")
+    coefficients = {_POOLED: _platt(x, y)}
+    for verdict in sorted(set(verdicts.tolist())):
+        mask = verdicts == verdict
+        if mask.sum() >= min_count and len(set(y[mask].tolist())) == 2:
+            coefficients[verdict] = _platt(x[mask], y[mask])
+    return VerdictCalibration(coefficients)

@@ -43,6 +43,14 @@ def _read_calibration(path: Path) -> dict:
     return json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
 
 
+def _read_verdict_calibration(path: Path):
+    """The model folder's verdict-level confidence calibration (fitted end to end), if it has one."""
+    from factcheck.verify.calibration import VERDICT_CALIBRATION_FILE, VerdictCalibration
+
+    file = path / VERDICT_CALIBRATION_FILE
+    return VerdictCalibration.load(file) if file.is_file() else None
+
+
 class NLIVerifier:
     """A sequence-classification NLI model, loaded once; `predict` returns calibrated
     probabilities in STANCES column order for (premise/evidence, hypothesis/claim) pairs."""
@@ -61,6 +69,7 @@ class NLIVerifier:
         self.columns = stance_columns(self.model.config.id2label, str(model))
         limit = getattr(self.tokenizer, "model_max_length", 512) or 512
         self.max_length = int(max_length or calibration.get("max_length") or min(limit, 512))
+        self.verdict_calibration = _read_verdict_calibration(path) if local else None
 
     @staticmethod
     def _load(model: str, local: bool, device: str | None):
