@@ -147,13 +147,13 @@ def _nei_miss(report: dict) -> str:
 VERDICT_HEADING = "## Verdict confidence (end to end)"
 
 
-def verdict_confidence_section(info: dict) -> str:
-    """The model card section on verdict-level calibration (`factcheck train verdict-confidence`)."""
+def verdict_confidence_section(info: dict, heading: str = VERDICT_HEADING) -> str:
+    """The model card (or benchmarks) section on verdict-level calibration (`factcheck train verdict-confidence`)."""
     held = info["held_out"]
     rows = ["| held-out claims | claims | verdict accuracy | ECE, raw score | ECE, calibrated |", "|---|---|---|---|---|"]
     rows += [f"| {name} | {s['claims']} | {s['accuracy']:.3f} | {s['ece_before']:.3f} | **{s['ece_after']:.3f}** |"
              for name, s in held.items()]
-    return f"""{VERDICT_HEADING}
+    return f"""{heading}
 
 A verdict's raw score (the deciding evidence's probability after the relevance gate and the number and
 date rules; 1.0 for NOT_ENOUGH_INFO when every evidence item was ruled out) is mapped to the probability
@@ -161,7 +161,7 @@ that the verdict is right by Platt scaling per verdict (`verdict_calibration.jso
 {info['fitted_on']['claims']} claims checked end to end (hybrid retrieval, evidence selection, this model, the rules),
 scored on the other half: SciFact dev-split claims over the 5,183 SciFact abstracts, and FEVER dev-split
 claims over every FEVER evidence text, a third of them made NOT_ENOUGH_INFO by removing their evidence
-from the corpus. None of these claims was trained on. Command: `{info.get('command') or 'factcheck train verdict-confidence'}` ({info.get('date', '?')}).
+from the corpus. None of these claims was trained on. Verdict model `{info.get('verifier', '?')}`; command: `{info.get('command') or 'factcheck train verdict-confidence'}` ({info.get('date', '?')}).
 
 {chr(10).join(rows)}
 """

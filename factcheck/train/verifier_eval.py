@@ -26,7 +26,7 @@ __all__ = [
 HELD_OUT = ("fever_dev", "scifact_dev", "nei_dev", "numbers", "snli_test")
 DEV_SPLITS = ("fever_dev", "scifact_dev", "nei_dev")  # temperature is fitted on these
 MODEL_NAME = "factcheck-nli-minilm-l6"
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 
 
 def _labels(pairs: Sequence[NLIPair]):

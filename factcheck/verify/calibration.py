@@ -83,7 +83,7 @@ def ece(probs: np.ndarray, labels: np.ndarray, n_bins: int = 15) -> float:
 
 def _score_feature(scores: Sequence[float]) -> np.ndarray:
     """The logit of the raw verdict score, clipped so that scores of exactly 0 or 1 stay finite."""
-    x = np.clip(np.asarray(scores, dtype=np.float64), 0.01, 0.99)
+    x = np.clip(np.asarray(scores, dtype=np.float64), 1e-4, 1 - 1e-4)
     return np.log(x / (1 - x))
 
 
