@@ -51,6 +51,7 @@ def train_verifier(
     seed: int = typer.Option(13, "--seed", help="Random seed (data splits, sampling, torch)."),
     threads: int = typer.Option(1, "--threads", min=1, help="CPU threads for torch (1 is fastest on a busy machine)."),
     repair_epochs: int = typer.Option(1, "--repair-epochs", min=0, help="Epochs of the numeric repair stage (numeric contrasts with their originals + replay); 0 skips it."),
+    replay: int = typer.Option(1500, "--replay", min=0, help="Training pairs replayed in the repair stage (against forgetting)."),
     install: bool = typer.Option(False, "--install", help="Copy the finished model into factcheck/models/verifier."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores report as JSON."),
 ) -> None:
@@ -68,7 +69,7 @@ def train_verifier(
     out = out or Path("runs") / time.strftime("verifier-%Y%m%d-%H%M%S")
     cfg = TrainConfig(epochs=epochs, max_pairs=max_pairs, budget_min=budget_min, seed=seed)
     report = run(data, out, cfg, install_model=install, command=shlex.join(["factcheck", *sys.argv[1:]]),
-                 repair_epochs=repair_epochs)
+                 repair_epochs=repair_epochs, replay=replay)
     if as_json:
         echo_json(report)
         return

@@ -60,9 +60,8 @@ def _repair_line(repair: dict | None) -> str:
         return "none."
     cfg = repair.get("config", {})
     return (f"{cfg.get('epochs', '?')} epoch at lr {cfg.get('lr', '?')} on {repair.get('pairs', '?')} pairs: every numeric "
-            "contrast with the entailment pair it was made from, plus 1,500 replayed training pairs (the first "
-            "stage had sampled most originals away, and the model had learnt to read any year in a claim as "
-            "contradiction).")
+            "contrast with the entailment pair it was made from, plus replayed training pairs against forgetting "
+            "(it teaches the model that a number or year the evidence also states is no reason for contradiction).")
 
 
 def render_card(report: dict, meta: dict) -> str:
