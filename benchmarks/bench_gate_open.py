@@ -1,12 +1,12 @@
 """Verdict accuracy end to end at each relevance-gate setting, on the held-out labelled claims of
 `factcheck train verdict-confidence` (SciFact dev split over the SciFact abstracts; FEVER dev split
-over every FEVER evidence text, a third made NOT_ENOUGH_INFO by removing their evidence).
+over every FEVER evidence text, about a third made NOT_ENOUGH_INFO by removing their evidence).
 
 Each claim is checked once with the gate off; the verdict under each gate is then recomputed from the
 recorded model probabilities, numeric checks and similarities (the gate changes nothing else).
 The indexes are the ones `factcheck train verdict-confidence` builds (reused from --work-dir).
 
-    .venv/bin/python benchmarks/bench_gate_open.py [--fever-claims 600] [--write]
+    .venv/bin/python benchmarks/bench_gate_open.py [--fever-claims 1000] [--write]
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def verdict_at(result, gate: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work-dir", type=Path, default=Path("runs/verdict-confidence"))
-    parser.add_argument("--fever-claims", type=int, default=600)
+    parser.add_argument("--fever-claims", type=int, default=1000)
     parser.add_argument("--write", action="store_true", help="write the section into docs/benchmarks.md")
     args = parser.parse_args()
 

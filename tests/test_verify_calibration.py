@@ -72,13 +72,14 @@ def test_verdict_calibration_fixes_overconfident_verdicts_on_fresh_claims():
     assert abs(calibration("SUPPORTED", 0.97) - 0.6) < 0.05 and abs(calibration("NOT_ENOUGH_INFO", 1.0) - 0.8) < 0.05
 
 
-def test_rare_verdicts_use_the_pooled_fit_and_the_file_round_trips(tmp_path):
+def test_rare_verdicts_get_their_smoothed_rate_and_the_file_round_trips(tmp_path):
     from factcheck.verify.calibration import VerdictCalibration, fit_verdict_calibration
 
     verdicts, scores, correct = _overconfident_verdicts(400, 2)
-    verdicts[:5] = "CONFLICTING"
+    verdicts[:6], correct[:6] = "CONFLICTING", False  # rare and never right
     calibration = fit_verdict_calibration(verdicts, scores, correct, min_count=30)
-    assert "CONFLICTING" not in calibration.coefficients and "*" in calibration.coefficients
+    assert calibration("CONFLICTING", 0.99) == pytest.approx(1 / 8)
+    assert "REFUTED" not in calibration.coefficients and 0 < calibration("REFUTED", 0.9) < 1  # pooled
     calibration.info = {"held_out": {"all": {"ece_after": 0.01}}}
     calibration.save(tmp_path / "verdict_calibration.json")
     loaded = VerdictCalibration.load(tmp_path / "verdict_calibration.json")

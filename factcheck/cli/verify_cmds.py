@@ -85,7 +85,7 @@ def train_verdict_confidence(
     work_dir: Path = typer.Option(Path("runs/verdict-confidence"), "--work-dir", help="Where the SciFact and FEVER evaluation indexes are built (reused when present)."),
     model: str = typer.Option("bundled", "--model", help="Verifier: 'bundled' or a model folder."),
     out: Optional[Path] = typer.Option(None, "--out", help="Calibration file (default: verdict_calibration.json in the model folder)."),
-    fever_claims: int = typer.Option(600, "--fever-claims", min=10, help="FEVER dev-split claims to check."),
+    fever_claims: int = typer.Option(1000, "--fever-claims", min=10, help="FEVER dev-split claims to check."),
     seed: int = typer.Option(13, "--seed", help="Seed of the splits (must match the verdict model's)."),
     as_json: bool = typer.Option(False, "--json", help="Print the calibration and its held-out scores as JSON."),
 ) -> None:

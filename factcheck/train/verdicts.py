@@ -4,13 +4,15 @@ The verdict model's pair probabilities are calibrated on their own (temperature 
 verdict also passes the relevance gate and the number and date rules, so its raw score (the deciding
 evidence's probability; 1.0 for NOT_ENOUGH_INFO when every evidence item was ruled out) is not a
 probability of being right. This stage checks labelled claims that the verdict model never saw through
-the whole pipeline, fits Platt scaling per verdict on half of them, measures the expected calibration
-error on the other half, and writes `verdict_calibration.json` beside the verdict model.
+the whole pipeline, fits Platt scaling per verdict, measures the expected calibration error by two-fold
+cross-fitting (each half scored by a fit on the other), and writes `verdict_calibration.json` beside
+the verdict model (fitted on all of them).
 
 Labelled claims (the verdict model's held-out splits, `factcheck.train.verifier_data`):
 - SciFact dev-split claims against the 5,183 SciFact abstracts: SUPPORTED, REFUTED, NOT_ENOUGH_INFO;
-- FEVER dev-split claims against every FEVER evidence text; a third of them lose their gold evidence
-  from the corpus and become NOT_ENOUGH_INFO (the corpus still holds related passages, not evidence).
+- FEVER dev-split claims against every FEVER evidence text; about a third of them lose their gold evidence
+  (and every text that repeats one of its sentences) from the corpus and become NOT_ENOUGH_INFO (the
+  corpus still holds related passages, not evidence).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any, Sequence
 
 from factcheck.eval.modes import Prediction
 from factcheck.eval.readers import Dataset, EvalExample, read_fever_pairs, read_scifact
-from factcheck.train.verifier_data import bucket
+from factcheck.train.verifier_data import bucket, long_sentences, normalise_text
 from factcheck.verify.calibration import (
     VERDICT_CALIBRATION_FILE,
     VerdictCalibration,
@@ -43,10 +45,10 @@ def scifact_dev(data_dir: Path, seed: int = 13) -> Dataset:
     return Dataset("scifact-dev", kept, data.corpus, data.sentences)
 
 
-def fever_dev(data_dir: Path, seed: int = 13, claims: int | None = 600, nei_fraction: float = 1 / 3) -> Dataset:
+def fever_dev(data_dir: Path, seed: int = 13, claims: int | None = 1000, nei_fraction: float = 0.5) -> Dataset:
     """FEVER dev-split claims (one example per claim, evidence merged) over a corpus of every FEVER
-    evidence text; `nei_fraction` of them lose their gold evidence and become NOT_ENOUGH_INFO (only
-    where that evidence is no other kept claim's evidence)."""
+    evidence text; `nei_fraction` of them lose their gold evidence, and every text sharing a sentence with
+    it, and become NOT_ENOUGH_INFO (only where none of that is another kept claim's evidence)."""
     data = read_fever_pairs(data_dir / "nli" / "fever_nli_dev_binary.jsonl")
     by_claim: dict[str, list[EvalExample]] = defaultdict(list)
     for ex in data.examples:
@@ -63,16 +65,28 @@ def fever_dev(data_dir: Path, seed: int = 13, claims: int | None = 600, nei_frac
     merged = merged[:claims]
     drop = {ex.id for ex in merged if bucket(ex.claim, seed + 2) < nei_fraction}
     keep_docs = {e.doc_id for ex in merged if ex.id not in drop for e in ex.evidence}
+    sharing = _documents_sharing_sentences(data)
     removed: set[str] = set()
     examples = []
     for ex in merged:
-        docs = {e.doc_id for e in ex.evidence}
+        docs = {d for e in ex.evidence for d in sharing[e.doc_id]}
         if ex.id in drop and not docs & keep_docs:
             removed |= docs
             ex = EvalExample(ex.id, ex.claim, "NOT_ENOUGH_INFO")
         examples.append(ex)
     corpus = [doc for doc in data.corpus if doc.id not in removed]
     return Dataset("fever-dev", examples, corpus, data.sentences)
+
+
+def _documents_sharing_sentences(data: Dataset) -> dict[str, set[str]]:
+    """For each document, the documents that share a sentence with it (itself included): FEVER's
+    evidence texts overlap, so removing a claim's evidence means removing every text that repeats it."""
+    sentences = {doc.id: long_sentences(normalise_text(doc.text)) for doc in data.corpus}
+    holders: dict[str, set[str]] = defaultdict(set)
+    for doc_id, found in sentences.items():
+        for sentence in found:
+            holders[sentence].add(doc_id)
+    return {doc_id: {doc_id}.union(*(holders[s] for s in found)) for doc_id, found in sentences.items()}
 
 
 def raw_predictions(dataset: Dataset, index_dir: Path, verifier: Any, progress: bool = True) -> list[Prediction]:
@@ -95,32 +109,38 @@ def _scores(predictions: Sequence[Prediction], confidence: Sequence[float]) -> d
             "bins": calibration_bins(confidence, correct)}
 
 
+def _fit(predictions: Sequence[Prediction]) -> VerdictCalibration:
+    return fit_verdict_calibration([p.verdict for p in predictions], [p.confidence for p in predictions],
+                                   [p.gold == p.verdict for p in predictions])
+
+
 def fit_and_score(predictions: dict[str, list[Prediction]], seed: int = 13) -> VerdictCalibration:
-    """Fits on half of each source's claims (by a stable hash) and scores ECE on the other half,
-    before (raw score) and after calibration, per source and over all."""
-    fit, test = [], defaultdict(list)
-    for source, preds in predictions.items():
-        for p in preds:
-            if bucket(f"{source}:{p.id}", seed + 3) < 0.5:
-                fit.append(p)
-            else:
-                test[source].append(p)
-    calibration = fit_verdict_calibration([p.verdict for p in fit], [p.confidence for p in fit],
-                                          [p.gold == p.verdict for p in fit])
+    """Fits on all claims; scores by two-fold cross-fitting (each half calibrated by a fit on the other
+    half, split by a stable hash), before (raw score) and after calibration, per source and over all."""
+    everything = [(source, p) for source, preds in predictions.items() for p in preds]
+    folds = [[sp for sp in everything if (bucket(f"{sp[0]}:{sp[1].id}", seed + 3) < 0.5) == side] for side in (True, False)]
+    out_of_fold: dict[str, list[tuple[Prediction, float]]] = defaultdict(list)
+    for fit_on, score_on in (folds, folds[::-1]):
+        half = _fit([p for _, p in fit_on])
+        for source, p in score_on:
+            out_of_fold[source].append((p, half(p.verdict, p.confidence)))
+    out_of_fold["all"] = [pc for source in predictions for pc in out_of_fold[source]]
     held_out: dict[str, Any] = {}
-    for source, preds in [*test.items(), ("all", [p for preds in test.values() for p in preds])]:
+    for source, scored in out_of_fold.items():
+        preds = [p for p, _ in scored]
         raw = _scores(preds, [p.confidence for p in preds])
-        calibrated = _scores(preds, [calibration(p.verdict, p.confidence) for p in preds])
+        calibrated = _scores(preds, [c for _, c in scored])
         held_out[source] = {"claims": raw["claims"], "accuracy": raw["accuracy"], "ece_before": raw["ece"],
                             "ece_after": calibrated["ece"], "verdicts": dict(Counter(p.verdict for p in preds)),
                             "gold": dict(Counter(p.gold for p in preds)), "bins_after": calibrated["bins"]}
-    calibration.info = {"fitted_on": {"claims": len(fit), "verdicts": dict(Counter(p.verdict for p in fit))},
+    calibration = _fit([p for _, p in everything])
+    calibration.info = {"fitted_on": {"claims": len(everything), "verdicts": dict(Counter(p.verdict for _, p in everything))},
                         "held_out": held_out}
     return calibration
 
 
 def run(data_dir: Path, work_dir: Path, verifier: str = "bundled", out: Path | None = None,
-        fever_claims: int = 600, seed: int = 13, progress: bool = True, command: str = "") -> VerdictCalibration:
+        fever_claims: int = 1000, seed: int = 13, progress: bool = True, command: str = "") -> VerdictCalibration:
     """The whole stage: build both labelled sets, check them, fit, score, and write the calibration
     (default: beside the verdict model, when it is a local folder)."""
     from factcheck.verify import load_verifier

@@ -158,8 +158,8 @@ A verdict's raw score (the deciding evidence's probability after the relevance g
 date rules; 1.0 for NOT_ENOUGH_INFO when every evidence item was ruled out) is mapped to the probability
 that the verdict is right by Platt scaling per verdict (`verdict_calibration.json`). Fitted on
 {info['fitted_on']['claims']} claims checked end to end (hybrid retrieval, evidence selection, this model, the rules),
-scored on the other half: SciFact dev-split claims over the 5,183 SciFact abstracts, and FEVER dev-split
-claims over every FEVER evidence text, a third of them made NOT_ENOUGH_INFO by removing their evidence
+and scored by two-fold cross-fitting (each half calibrated by a fit on the other half): SciFact dev-split claims over the 5,183 SciFact abstracts, and FEVER dev-split
+claims over every FEVER evidence text, about a third of them made NOT_ENOUGH_INFO by removing their evidence (and every text repeating it)
 from the corpus. None of these claims was trained on. Verdict model `{info.get('verifier', '?')}`; command: `{info.get('command') or 'factcheck train verdict-confidence'}` ({info.get('date', '?')}).
 
 {chr(10).join(rows)}

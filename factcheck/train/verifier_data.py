@@ -16,6 +16,8 @@ __all__ = [
     "load_fever",
     "load_scifact",
     "bucket",
+    "normalise_text",
+    "long_sentences",
     "split_by_group",
     "scifact_pairs",
     "hard_negatives",
@@ -110,11 +112,12 @@ def scifact_pairs(claims: Iterable[dict], corpus: dict[int, dict], neutral_per_c
     return pairs
 
 
-def _normalise(text: str) -> str:
+def normalise_text(text: str) -> str:
+    """Lower-cased text with whitespace collapsed."""
     return " ".join(text.lower().split())
 
 
-def _sentences(text: str) -> set[str]:
+def long_sentences(text: str) -> set[str]:
     """The longer sentences of a normalised text (for the 'shares a gold sentence' check)."""
     return {s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.strip()) > 20}
 
@@ -141,11 +144,11 @@ def hard_negatives(
     )
     pairs = []
     for (claim, gold), hits in zip(claims, docs):
-        gold_norm = {_normalise(g) for g in gold}
-        gold_sentences = {s for g in gold_norm for s in _sentences(g)}
+        gold_norm = {normalise_text(g) for g in gold}
+        gold_sentences = {s for g in gold_norm for s in long_sentences(g)}
         candidates = [
             pool[i] for i in hits
-            if _normalise(pool[i]) not in gold_norm and not gold_sentences.intersection(_sentences(_normalise(pool[i])))
+            if normalise_text(pool[i]) not in gold_norm and not gold_sentences.intersection(long_sentences(normalise_text(pool[i])))
         ][:top_k]
         for passage in rng.sample(candidates, min(per_claim, len(candidates))):
             pairs.append(NLIPair(passage, claim, "neutral", source, claim))

@@ -139,8 +139,9 @@ def _platt(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 def fit_verdict_calibration(
     verdicts: Sequence[str], scores: Sequence[float], correct: Sequence[bool], min_count: int = 30
 ) -> VerdictCalibration:
-    """Fits Platt scaling per verdict on (raw score, was the verdict right) pairs; verdicts with fewer
-    than `min_count` examples, or with only right or only wrong ones, use the pooled fit."""
+    """Fits Platt scaling per verdict on (raw score, was the verdict right) pairs. A verdict with fewer
+    than `min_count` examples, or with only right or only wrong ones, gets a constant: its share of
+    right verdicts with add-one smoothing. Verdicts never seen use the pooled fit."""
     x, y = _score_feature(scores), np.asarray(correct, dtype=int)
     verdicts = np.asarray(verdicts)
     if len(set(y.tolist())) < 2:
@@ -150,4 +151,7 @@ def fit_verdict_calibration(
         mask = verdicts == verdict
         if mask.sum() >= min_count and len(set(y[mask].tolist())) == 2:
             coefficients[verdict] = _platt(x[mask], y[mask])
+        else:
+            rate = (y[mask].sum() + 1) / (mask.sum() + 2)
+            coefficients[verdict] = (0.0, float(np.log(rate / (1 - rate))))
     return VerdictCalibration(coefficients)
