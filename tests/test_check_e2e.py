@@ -146,8 +146,9 @@ def test_demo_from_the_readme(embedder, verifier, tmp_path):
     result = runner.invoke(app, ["article", str(REPO / "claims" / "example-article.md"), "--index", str(index),
                                  "-o", str(out), "--html", str(tmp_path / "r.html"), "--markdown", str(tmp_path / "r.md")])
     assert result.exit_code == 0, result.output
-    verdicts = {json.loads(line)["verdict"] for line in out.read_text().splitlines()}
-    assert "SUPPORTED" in verdicts
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert "SUPPORTED" in {r["verdict"] for r in records}
+    assert all(r["models"]["confidence"] == "calibrated per verdict" and 0 < r["confidence"] < 1 for r in records)
     one = runner.invoke(app, ["check", "The conflict in Syria has killed more than half a million people.",
                               "--index", str(index)])
     assert one.exit_code == 0 and "SUPPORTED" in one.output

@@ -107,6 +107,9 @@ def test_bundled_model_is_small_calibrated_and_named():
     meta = json.loads((BUNDLED_DIR / "calibration.json").read_text())
     assert meta["temperature"] > 0 and meta["stances"] == list(STANCES)
     assert (BUNDLED_DIR / "MODEL_CARD.md").is_file()
+    verdicts = json.loads((BUNDLED_DIR / "verdict_calibration.json").read_text())
+    assert verdicts["verifier"] == meta["name"]  # refit after every retrain: `factcheck train verdict-confidence`
+    assert verdicts["held_out"]["all"]["ece_after"] < verdicts["held_out"]["all"]["ece_before"]
 
 
 @pytest.mark.slow
