@@ -148,3 +148,32 @@ def test_repair_set_pairs_each_contrast_with_its_original():
     out = repair_set([original, contrast, original, *other], other, 5, random.Random(0))
     assert out[:2] == [contrast, original] and len(out) == 7
     assert sum(p == original for p in out) == 1
+
+
+def _ruler_nlp():
+    """A tiny spaCy pipeline whose entity ruler knows a few places and people (no model download)."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "GPE", "pattern": p} for p in ("Paris", "Lyon", "Berlin", "France")]
+                       + [{"label": "PERSON", "pattern": p} for p in ("Marie Curie", "Ada Lovelace")])
+    return nlp
+
+
+def test_entity_contrasts_swap_an_entity_the_evidence_names_for_one_it_does_not():
+    from factcheck.train.verifier_data import entity_contrasts
+
+    pairs = [
+        NLIPair("Marie Curie was born in Paris , France .", "Marie Curie was born in Paris.", "entailment", "fever", "a"),
+        NLIPair("Ada Lovelace lived in Berlin .", "Ada Lovelace lived in Berlin.", "entailment", "fever", "b"),
+        NLIPair("It rained .", "Lyon is large.", "entailment", "fever", "c"),  # the premise names no entity of the claim
+        NLIPair("Marie Curie was born in Paris .", "Marie Curie was born in Lyon.", "contradiction", "fever", "d"),
+    ]
+    out = entity_contrasts(pairs, _ruler_nlp(), random.Random(0))
+    assert {p.group for p in out} == {"a", "b"} and all(p.label == "contradiction" for p in out)
+    for p in out:
+        original = next(q for q in pairs if q.group == p.group)
+        assert p.hypothesis != original.hypothesis and p.premise == original.premise
+        swapped = set(p.hypothesis.rstrip(".").split()) - set(original.hypothesis.rstrip(".").split())
+        assert swapped and not any(w.lower() in p.premise.lower() for w in swapped)

@@ -318,6 +318,7 @@ def _main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--checkpoint", type=Path, default=None, help="finalize: checkpoint (default: the last)")
     parser.add_argument("--snli-limit", type=int, default=None)
+    parser.add_argument("--splits", default=None, help="evaluate: comma-separated held-out splits (also: entities)")
     parser.add_argument("--command", default="", help="finalize: the training command, for the model card")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -345,9 +346,10 @@ def _main() -> None:
                           train_info=info, snli_limit=args.snli_limit)
         json.dump(report["scores"], sys.stdout, indent=2)
     elif args.stage == "evaluate":
-        from factcheck.train.verifier_eval import evaluate_dir
+        from factcheck.train.verifier_eval import HELD_OUT, evaluate_dir
 
-        json.dump(evaluate_dir(args.out, data, seed=args.seed), sys.stdout, indent=2)
+        names = args.splits.split(",") if args.splits else HELD_OUT
+        json.dump(evaluate_dir(args.out, data, names, seed=args.seed), sys.stdout, indent=2)
     else:
         from factcheck.train.verifier_eval import install
 

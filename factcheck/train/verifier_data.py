@@ -23,6 +23,8 @@ __all__ = [
     "hard_negatives",
     "perturb_numbers",
     "numeric_contrasts",
+    "entity_contrasts",
+    "entity_split",
     "build_splits",
 ]
 
@@ -236,6 +238,44 @@ def numeric_contrasts(pairs: Iterable[NLIPair], rng: random.Random, source: str 
         if changed:
             out.append(NLIPair(pair.premise, changed, "contradiction", source or pair.source, pair.group))
     return out
+
+
+ENTITY_TYPES = ("PERSON", "GPE", "LOC", "ORG", "NORP", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT")
+
+
+def entity_contrasts(pairs: Iterable[NLIPair], nlp, rng: random.Random, source: str | None = None) -> list[NLIPair]:
+    """Contradiction pairs made from entailment pairs by swapping a named entity of the claim that the
+    premise also names for another entity of the same type, taken from the other claims and not named
+    in the premise ("... born in Paris" → "... born in Lyon"). `nlp` is a spaCy pipeline with NER."""
+    supported = [p for p in pairs if p.label == "entailment"]
+    found = [[e for e in doc.ents if e.label_ in ENTITY_TYPES] for doc in nlp.pipe([p.hypothesis for p in supported])]
+    names: dict[str, set[str]] = {}
+    for ents in found:
+        for e in ents:
+            names.setdefault(e.label_, set()).add(e.text)
+    pool = {label: sorted(texts) for label, texts in names.items()}
+    out = []
+    for pair, ents in zip(supported, found):
+        premise = pair.premise.lower()
+        named = [e for e in ents if e.text.lower() in premise]
+        if not named:
+            continue
+        e = rng.choice(named)
+        others = [t for t in pool[e.label_] if t.lower() not in premise and t.lower() not in e.text.lower()
+                  and e.text.lower() not in t.lower()]
+        if others:
+            changed = pair.hypothesis[: e.start_char] + rng.choice(others) + pair.hypothesis[e.end_char :]
+            out.append(NLIPair(pair.premise, changed, "contradiction", source or pair.source, pair.group))
+    return out
+
+
+def entity_split(splits: dict[str, list[NLIPair]], nlp, seed: int = 13) -> list[NLIPair]:
+    """A held-out entities set: held-out supported claims whose evidence names one of their entities,
+    and the same claims with that entity swapped (the counterpart of the numbers set)."""
+    held = [p for p in splits["fever_dev"] + splits["scifact_dev"] if p.label == "entailment"]
+    contrasts = entity_contrasts(held, nlp, random.Random(seed), source="entities")
+    changed = {(c.premise, c.group) for c in contrasts}
+    return [p._replace(source="entities") for p in held if (p.premise, p.group) in changed] + contrasts
 
 
 def _fever_claims(pairs: Sequence[NLIPair]) -> list[tuple[str, set[str]]]:

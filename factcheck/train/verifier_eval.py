@@ -48,7 +48,7 @@ def split_metrics(name: str, probs, pairs: Sequence[NLIPair]) -> dict:
         "macro_f1": round(float(f1_score(gold, pred, labels=present, average="macro", zero_division=0)), 4),
         "predicted": {s: int((pred == i).sum()) for i, s in enumerate(STANCES)},
     }
-    if name in ("fever_dev", "numbers"):
+    if name in ("fever_dev", "numbers", "entities"):
         out["binary_accuracy"] = round(float(((gold == 0) == (pred == 0)).mean()), 4)
     return out
 
@@ -102,12 +102,20 @@ def calibrate(logits: dict, splits: dict[str, list[NLIPair]]) -> dict:
 
 def evaluate_dir(model_dir: Path, data_dir: Path, names: Sequence[str] = HELD_OUT, seed: int = 13,
                  limit: int | None = None) -> dict:
-    """Scores a model folder (with its calibration.json) on the held-out splits."""
+    """Scores a model folder (with its calibration.json) on the held-out splits; "entities" (named
+    entities swapped in held-out supported claims) is scored only when named."""
     from factcheck.train.verifier_data import build_splits
     from factcheck.verify.calibration import softmax
     from factcheck.verify.nli import NLIVerifier
 
     splits = build_splits(data_dir, seed=seed)
+    if "entities" in names:
+        import spacy
+
+        from factcheck.claims.extract import SPACY_MODEL
+        from factcheck.train.verifier_data import entity_split
+
+        splits["entities"] = entity_split(splits, spacy.load(SPACY_MODEL), seed)
     if limit:
         splits = {k: v[:limit] for k, v in splits.items()}
     verifier = NLIVerifier(model_dir)
