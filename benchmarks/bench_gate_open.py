@@ -20,15 +20,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from docs_section import run_args, write_section  # noqa: E402
 
+from factcheck.verify.aggregate import adjust_probs, decide  # noqa: E402
+from factcheck.verify.numeric import NumericCheck  # noqa: E402
+
 GATES = (0.0, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6)
 HEADING = "## Relevance gate, end to end"
 
 
 def verdict_at(result, gate: float) -> str:
     """The verdict of a checked claim had the gate been `gate`."""
-    from factcheck.verify.aggregate import adjust_probs, decide
-    from factcheck.verify.numeric import NumericCheck
-
     adjusted = []
     for e in result.evidence:
         model = (e.probs["model_entailment"], e.probs["model_contradiction"], e.probs["model_neutral"])

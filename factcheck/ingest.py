@@ -14,7 +14,6 @@ evidence sentences inside passages.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from typing import Callable, Iterable, Iterator
 
 from factcheck.errors import InputError
 from factcheck.records import Document, Passage
-from factcheck.textio import looks_binary, read_text
+from factcheck.textio import json_object, looks_binary, read_text
 
 __all__ = [
     "SUFFIXES",
@@ -192,17 +191,11 @@ def _read_jsonl(path: Path, doc_id: str, raw: str | Iterable[str]) -> Iterator[D
         if not line.strip():
             continue
         where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: not valid JSON ({exc.msg}); each line must be one JSON object") from None
-        yield _jsonl_document(record, where)
+        yield _jsonl_document(json_object(line, where), where)
 
 
-def _jsonl_document(record: object, where: str) -> Document:
+def _jsonl_document(record: dict, where: str) -> Document:
     """Checks one JSONL record and turns it into a Document."""
-    if not isinstance(record, dict):
-        raise InputError(f"{where}: expected a JSON object with id, title and text")
     missing = [key for key in ("id", "text") if not record.get(key)]
     if missing:
         raise InputError(f"{where}: missing {', '.join(missing)}; each line needs id, title and text")

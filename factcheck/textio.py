@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from factcheck.errors import InputError
 
-__all__ = ["read_text", "looks_binary", "atomic_write", "atomic_write_text", "MAX_TEXT_BYTES"]
+__all__ = ["read_text", "looks_binary", "json_object", "atomic_write", "atomic_write_text", "MAX_TEXT_BYTES"]
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024  # 20 MB: far beyond any article, small enough to fail fast
 
@@ -46,6 +47,17 @@ def read_text(path: str | Path, max_bytes: int = MAX_TEXT_BYTES) -> str:
         raise InputError(
             f"{path}: not valid UTF-8 (byte {exc.start}); re-save it as UTF-8, e.g. iconv -f latin1 -t utf-8"
         ) from None
+
+
+def json_object(text: str | bytes, where: str) -> dict[str, Any]:
+    """Parses one JSON object (a JSONL line); otherwise an InputError that names `where` (file:line)."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: not valid JSON ({exc.msg}); write one JSON object per line") from None
+    if not isinstance(value, dict):
+        raise InputError(f"{where}: expected a JSON object, got {type(value).__name__}")
+    return value
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ from typing import Iterable
 
 from factcheck.errors import InputError
 from factcheck.records import Claim, from_dict, to_dict
-from factcheck.textio import atomic_write, read_text
+from factcheck.textio import atomic_write, json_object, read_text
 
 __all__ = ["CLAIMS_SCHEMA_VERSION", "claim_to_record", "write_claims", "read_claims"]
 
@@ -33,12 +33,7 @@ def write_claims(path: str | Path, claims: Iterable[Claim]) -> int:
 
 def _parse_line(line: str, where: str) -> Claim:
     """Parses one JSONL line into a Claim, with an error that names the file and line."""
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{where}: not valid JSON ({exc.msg}); each line must be one JSON object") from None
-    if not isinstance(record, dict):
-        raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
+    record = json_object(line, where)
     version = str(record.get("schema_version", CLAIMS_SCHEMA_VERSION))
     if version != CLAIMS_SCHEMA_VERSION:
         raise InputError(f"{where}: claims schema_version {version!r} is not supported (expected {CLAIMS_SCHEMA_VERSION!r})")

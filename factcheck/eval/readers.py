@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterator
 
 from factcheck.errors import InputError
 from factcheck.records import Document
-from factcheck.textio import read_text
+from factcheck.textio import json_object, read_text
 
 __all__ = [
     "GoldEvidence",
@@ -157,12 +157,9 @@ def _records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
         lines = ((f"{path}:{i}", line) for i, line in enumerate(text.splitlines(), 1) if line.strip())
     for where, item in lines:
         if isinstance(item, str):
-            try:
-                item = json.loads(item)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{where}: not valid JSON ({exc.msg}); write one JSON object per line") from None
-        if not isinstance(item, dict):
-            raise InputError(f"{where}: expected a JSON object")
+            item = json_object(item, where)
+        elif not isinstance(item, dict):
+            raise InputError(f"{where}: expected a JSON object, got {type(item).__name__}")
         yield where, item
 
 

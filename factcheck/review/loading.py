@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterator
 
 from factcheck.errors import InputError
 from factcheck.records import VERDICTS, CheckResult
 from factcheck.report.jsonl import REPORT_SCHEMA_VERSION, iter_report_lines, result_of
+from factcheck.textio import json_object
 
 __all__ = ["report_path", "load_report", "load_report_records", "parse_result", "find_result", "iter_jsonl"]
 
@@ -30,14 +30,10 @@ def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
             if not raw.strip():
                 continue
             try:
-                data = json.loads(raw.decode("utf-8-sig"))
+                text = raw.decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise InputError(f"{path}:{number}: not valid UTF-8; re-save the file as UTF-8") from None
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}: not valid JSON ({exc.msg}); fix or remove that line") from None
-            if not isinstance(data, dict):
-                raise InputError(f"{path}:{number}: expected a JSON object, got {type(data).__name__}")
-            yield number, data
+            yield number, json_object(text, f"{path}:{number}")
 
 
 def parse_result(record: dict[str, Any], where: str) -> CheckResult:

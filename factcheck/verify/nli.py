@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from factcheck.errors import ModelError
 from factcheck.records import STANCES
 from factcheck.settings import MODELS_DIR
+
+if TYPE_CHECKING:
+    from factcheck.verify.calibration import VerdictCalibration
 
 __all__ = ["BUNDLED_DIR", "NLIVerifier", "load_bundled", "stance_columns"]
 
@@ -43,7 +46,7 @@ def _read_calibration(path: Path) -> dict:
     return json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
 
 
-def _read_verdict_calibration(path: Path):
+def _read_verdict_calibration(path: Path) -> "VerdictCalibration | None":
     """The model folder's verdict-level confidence calibration (fitted end to end), if it has one."""
     from factcheck.verify.calibration import VERDICT_CALIBRATION_FILE, VerdictCalibration
 
