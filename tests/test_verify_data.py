@@ -1,6 +1,7 @@
 """Pure data-building functions of the verdict model's training recipe."""
 
 import random
+from collections import Counter
 import re
 
 import pytest
@@ -177,3 +178,96 @@ def test_entity_contrasts_swap_an_entity_the_evidence_names_for_one_it_does_not(
         assert p.hypothesis != original.hypothesis and p.premise == original.premise
         swapped = set(p.hypothesis.rstrip(".").split()) - set(original.hypothesis.rstrip(".").split())
         assert swapped and not any(w.lower() in p.premise.lower() for w in swapped)
+
+
+@pytest.fixture(scope="module")
+def parser_nlp():
+    import spacy
+
+    from factcheck.claims.extract import SPACY_MODEL
+
+    return spacy.load(SPACY_MODEL, disable=["ner"])
+
+
+@pytest.mark.parametrize("claim, reversed_claim", [
+    ("Pyridostatin induces double-strand breaks.", "Pyridostatin does not induce double-strand breaks."),
+    ("COPI coatmer is involved in lipid homeostasis.", "COPI coatmer is not involved in lipid homeostasis."),
+    ("Oat tolerant patients may have inflammatory cells.", "Oat tolerant patients may not have inflammatory cells."),
+    ("Nikolaj Coster-Waldau worked with Fox.", "Nikolaj Coster-Waldau did not work with Fox."),
+    ("Charcoal can treat poisoning.", "Charcoal cannot treat poisoning."),
+    ("Lost did not last six seasons.", "Lost did last six seasons."),  # "Lost", a title, is no direction word
+    ("Cholesterol loading increases KLF4 expression.", "Cholesterol loading decreases KLF4 expression."),
+    ("Ribosomopathies have a high degree of pathology.", "Ribosomopathies have a low degree of pathology."),
+])
+def test_negate_reverses_a_claim(parser_nlp, claim, reversed_claim):
+    from factcheck.train.verifier_data import negate
+
+    assert negate(claim, parser_nlp, random.Random(0)) == reversed_claim
+
+
+@pytest.mark.parametrize("claim", [
+    "ART has no effect on HIV-positive people.",  # another negation: adding one would not reverse it
+    "A list of rivers.",  # no verb
+])
+def test_negate_leaves_claims_it_cannot_reverse(parser_nlp, claim):
+    from factcheck.train.verifier_data import negate
+
+    assert negate(claim, parser_nlp, random.Random(0)) is None
+
+
+def test_negation_contrasts_flip_supported_and_contradicted_claims(parser_nlp):
+    from factcheck.train.verifier_data import negation_contrasts, reversible
+
+    pairs = [
+        NLIPair("KLF4 rose .", "Loading increases KLF4.", "entailment", "scifact", "a"),
+        NLIPair("KLF4 fell .", "Loading increases KLF4.", "contradiction", "scifact", "b"),
+        NLIPair("A cat sleeps .", "A dog is running.", "contradiction", "snli", "c"),  # another scene: not reversible
+        NLIPair("KLF4 rose .", "Loading changes KLF4.", "neutral", "scifact", "d"),
+    ]
+    out = negation_contrasts(reversible(pairs), parser_nlp, random.Random(0), source="negations")
+    assert [(p.group, p.label, p.hypothesis) for p in out] == [
+        ("a", "contradiction", "Loading decreases KLF4."), ("b", "entailment", "Loading decreases KLF4.")]
+    assert all(p.source == "negations" for p in out)
+
+
+def test_training_contrasts_keep_scifact_and_respect_the_limit(parser_nlp):
+    from factcheck.train.verifier import repair_set
+    from factcheck.train.verifier_data import training_contrasts
+
+    fever = [NLIPair(f"X{i} won .", f"X{i} is a winner.", "entailment", "fever", f"f{i}") for i in range(10)]
+    sci = NLIPair("Y rose .", "Loading increases Y.", "entailment", "scifact", "s")
+    nei = NLIPair("Z .", "Z is here.", "neutral", "fever-nei", "n")
+    out = training_contrasts([*fever, sci, nei], ["negations"], parser_nlp, random.Random(0), limit=3)
+    assert len(out) == 3 and any(p.group == "s" for p in out) and all(p.label == "contradiction" for p in out)
+    stage = repair_set([*fever, sci, nei], [*fever, sci, nei], 2, random.Random(0), extra=out)
+    made_from = {p.group for p in out}
+    assert stage[:3] == out and {p.group for p in stage[3:6]} == made_from and len(stage) == 8
+    with pytest.raises(ValueError, match="unknown contrast kind"):
+        training_contrasts(fever, ["dates"], parser_nlp, random.Random(0))
+
+
+def test_balance_labels_tops_up_each_label_from_unused_pool_pairs():
+    from factcheck.train.verifier import balance_labels
+
+    stage = [NLIPair(f"p{i}", "h", "contradiction", "numbers", f"g{i}") for i in range(4)]
+    stage.append(NLIPair("e", "h", "entailment", "fever", "e"))
+    pool = [NLIPair(f"n{i}", "h", "neutral", "fever-nei", f"n{i}") for i in range(10)] + stage
+    out = balance_labels(stage, pool, random.Random(0))
+    assert out[:5] == stage
+    assert Counter(p.label for p in out) == {"contradiction": 4, "neutral": 4, "entailment": 1}  # no unused entailment left
+    assert len(set(out)) == len(out)
+
+
+def test_train_reuses_a_finished_run_with_the_same_config(tmp_path):
+    import json
+
+    from factcheck.train.verifier import TrainConfig, _finished_run, train
+
+    pairs = [NLIPair(f"p{i}", "h", "neutral", "fever-nei", f"g{i}") for i in range(3)]
+    cfg = TrainConfig(epochs=1)
+    (tmp_path / "epoch-1").mkdir()
+    (tmp_path / "train_config.json").write_text(json.dumps({**cfg.to_dict(), "pairs": 3}))
+    assert train(pairs, tmp_path, cfg) == tmp_path / "epoch-1"
+    assert '"reused"' in (tmp_path / "train.log").read_text()
+    assert _finished_run(tmp_path, TrainConfig(epochs=1, lr=1e-5), 3) is None  # another config: trained again
+    assert _finished_run(tmp_path, cfg, 4) is None

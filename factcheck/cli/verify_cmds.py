@@ -52,6 +52,8 @@ def train_verifier(
     threads: int = typer.Option(1, "--threads", min=1, help="CPU threads for torch (1 is fastest on a busy machine)."),
     repair_epochs: int = typer.Option(1, "--repair-epochs", min=0, help="Epochs of the numeric repair stage (numeric contrasts with their originals + replay); 0 skips it."),
     replay: int = typer.Option(1500, "--replay", min=0, help="Training pairs replayed in the repair stage (against forgetting)."),
+    contrasts: str = typer.Option("", "--contrasts", help="Extra contrasts in the repair stage, comma-separated: entities (a named entity swapped), negations (the claim reversed)."),
+    contrast_limit: int = typer.Option(2000, "--contrast-limit", min=1, help="Contrasts of each extra kind (SciFact ones always kept)."),
     install: bool = typer.Option(False, "--install", help="Copy the finished model into factcheck/models/verifier."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores report as JSON."),
 ) -> None:
@@ -65,11 +67,17 @@ def train_verifier(
     data = data_dir or default_data_dir()
     if not (data / "nli" / "snli_dev.jsonl").is_file():
         raise InputError(f"{data}: the data sets (nli/, scifact/) are missing; pass --data-dir or set FACTCHECK_DATA_DIR")
+    from factcheck.train.verifier_data import CONTRAST_KINDS
+
+    kinds = [k.strip() for k in contrasts.split(",") if k.strip()]
+    unknown = sorted(set(kinds) - set(CONTRAST_KINDS))
+    if unknown:
+        raise InputError(f"--contrasts: unknown kind {', '.join(unknown)}; choose from {', '.join(CONTRAST_KINDS)}")
     torch.set_num_threads(threads)
     out = out or Path("runs") / time.strftime("verifier-%Y%m%d-%H%M%S")
     cfg = TrainConfig(epochs=epochs, max_pairs=max_pairs, budget_min=budget_min, seed=seed)
     report = run(data, out, cfg, install_model=install, command=shlex.join(["factcheck", *sys.argv[1:]]),
-                 repair_epochs=repair_epochs, replay=replay)
+                 repair_epochs=repair_epochs, replay=replay, contrasts=kinds, contrast_limit=contrast_limit)
     if as_json:
         echo_json(report)
         return

@@ -25,7 +25,9 @@ __all__ = [
     "run",
     "run_info",
     "repair_set",
+    "balance_labels",
     "last_checkpoint",
+    "contrast_stage",
 ]
 
 BASE_MODEL = "all-MiniLM-L6-v2"
@@ -82,20 +84,42 @@ def subsample(pairs: Sequence[NLIPair], max_pairs: int | None, rng: random.Rando
     return kept + rng.sample(rest, max(0, min(len(rest), max_pairs - len(kept))))
 
 
-def repair_set(pairs: Sequence[NLIPair], train_pairs: Sequence[NLIPair], replay: int, rng: random.Random) -> list[NLIPair]:
+def repair_set(pairs: Sequence[NLIPair], train_pairs: Sequence[NLIPair], replay: int, rng: random.Random,
+               extra: Sequence[NLIPair] = ()) -> list[NLIPair]:
     """The numeric-contrast pairs together with the entailment pairs they were made from, plus a
     replay sample of the training pairs: a short second stage that stops the model from reading
-    'a year or number in the claim' as contradiction (v1 subsampled the originals away)."""
+    'a year or number in the claim' as contradiction (v1 subsampled the originals away). `extra`
+    contrasts (entity swaps, reversed claims; see `training_contrasts`) join with their originals."""
     contrasts = [p for p in pairs if p.source == "numbers"]
     wanted = {(p.premise, p.group) for p in contrasts}
     originals = [p for p in pairs if p.label == "entailment" and p.source != "numbers" and (p.premise, p.group) in wanted]
+    if extra:
+        made_from = {(p.premise, p.group) for p in extra}
+        originals += [p for p in pairs if p.source in ("snli", "fever", "scifact") and p.label != "neutral"
+                      and (p.premise, p.group) in made_from]
     seen, unique = set(), []
     for p in originals:
-        if (p.premise, p.group) not in seen:
-            seen.add((p.premise, p.group))
+        if (p.premise, p.group, p.label) not in seen:
+            seen.add((p.premise, p.group, p.label))
             unique.append(p)
     rest = [p for p in train_pairs if p.source != "numbers"]
-    return contrasts + unique + rng.sample(rest, min(replay, len(rest)))
+    return contrasts + list(extra) + unique + rng.sample(rest, min(replay, len(rest)))
+
+
+def balance_labels(stage: Sequence[NLIPair], pool: Sequence[NLIPair], rng: random.Random) -> list[NLIPair]:
+    """Tops up each label of a stage to the most frequent one with pool pairs not already in it: a
+    contrast stage is mostly entailment and contradiction, and a model trained on it alone forgets
+    the neutral class (NOT ENOUGH INFO)."""
+    from collections import Counter
+
+    counts = Counter(p.label for p in stage)
+    target = max(counts.values(), default=0)
+    present = set(stage)
+    out = list(stage)
+    for label in sorted({p.label for p in pool}):
+        candidates = [p for p in pool if p.label == label and p not in present]
+        out += rng.sample(candidates, min(len(candidates), target - counts.get(label, 0)))
+    return out
 
 
 def _log(path: Path, **fields) -> None:
@@ -208,6 +232,10 @@ def train(pairs: Sequence[NLIPair], out: Path, cfg: TrainConfig, base: str = BAS
     set_seed(cfg.seed)
     rng = random.Random(cfg.seed)
     pairs = subsample(pairs, cfg.max_pairs, rng)
+    done = _finished_run(out, cfg, len(pairs))
+    if done:
+        _log(log, event="reused", checkpoint=str(done))
+        return done
     _log(log, event="start", pairs=len(pairs), config=cfg.to_dict(), device=str(_device()),
          threads=torch.get_num_threads())
     (out / "train_config.json").write_text(json.dumps({**cfg.to_dict(), "pairs": len(pairs)}, indent=2))
@@ -237,6 +265,15 @@ def train(pairs: Sequence[NLIPair], out: Path, cfg: TrainConfig, base: str = BAS
             break
     _log(log, event="done", minutes=round((time.time() - clock) / 60, 2))
     return last
+
+
+def _finished_run(out: Path, cfg: TrainConfig, pairs: int) -> Path | None:
+    """The last checkpoint of an earlier run in `out` with the same config and pairs, if it finished
+    every epoch: rerunning a recipe (say, after a later stage failed) does not retrain it."""
+    config, last = out / "train_config.json", out / f"epoch-{cfg.epochs}"
+    if not (config.is_file() and last.is_dir()):
+        return None
+    return last if json.loads(config.read_text()) == {**cfg.to_dict(), "pairs": pairs} else None
 
 
 def run_info(out: Path, pairs: Sequence[NLIPair] | None = None, command: str = "") -> dict:
@@ -271,10 +308,12 @@ def last_checkpoint(out: Path) -> Path:
 
 
 def run(data_dir: Path, out: Path, cfg: TrainConfig, install_model: bool = False, command: str = "",
-        snli_limit: int | None = None, repair_epochs: int = 1, replay: int = 1500) -> dict:
-    """The whole recipe: build the data, train, a short numeric repair stage (see `repair_set`),
-    convert to fp16, calibrate, score, write the card; with install_model, copy the result into
-    factcheck/models/verifier."""
+        snli_limit: int | None = None, repair_epochs: int = 1, replay: int = 1500,
+        contrasts: Sequence[str] = (), contrast_limit: int = 2000) -> dict:
+    """The whole recipe: build the data, train, a short contrast stage (numeric contrasts and, with
+    `contrasts`, entity swaps and reversed claims, each with its original, plus replay; see
+    `repair_set`), convert to fp16, calibrate, score, write the card; with install_model, copy the
+    result into factcheck/models/verifier. A finished stage already in `out` is reused."""
     from factcheck.train.verifier_data import build_splits
     from factcheck.train.verifier_eval import finalize, install
 
@@ -282,15 +321,33 @@ def run(data_dir: Path, out: Path, cfg: TrainConfig, install_model: bool = False
     checkpoint = train(splits["train"], out, cfg)
     info = run_info(out, splits["train"], command)
     if repair_epochs:
-        trained = subsample(splits["train"], cfg.max_pairs, random.Random(cfg.seed))
-        pairs = repair_set(splits["train"], trained, replay, random.Random(cfg.seed))
+        pairs = contrast_stage(splits["train"], cfg, replay, contrasts, contrast_limit)
         checkpoint = train(pairs, out / "repair", TrainConfig(epochs=repair_epochs, seed=cfg.seed, lr=2e-5),
                            base=str(checkpoint))
-        info["repair"] = run_info(out / "repair")
+        info["repair"] = {**run_info(out / "repair", pairs), "contrasts": list(contrasts)}
     report = finalize(checkpoint, out / "model", data_dir, seed=cfg.seed, train_info=info, snli_limit=snli_limit)
     if install_model:
         report["installed"] = str(install(out / "model"))
     return report
+
+
+def contrast_stage(train_pairs: Sequence[NLIPair], cfg: TrainConfig, replay: int, contrasts: Sequence[str] = (),
+                   contrast_limit: int = 2000) -> list[NLIPair]:
+    """The pairs of the second stage: `repair_set` (numeric contrasts, their originals, replay), plus the
+    named `contrasts` (see `training_contrasts`) with their originals, label-balanced (`balance_labels`)."""
+    trained = subsample(train_pairs, cfg.max_pairs, random.Random(cfg.seed))
+    extra: list[NLIPair] = []
+    if contrasts:
+        import spacy
+
+        from factcheck.claims.extract import SPACY_MODEL
+        from factcheck.train.verifier_data import training_contrasts
+
+        extra = training_contrasts(train_pairs, contrasts, spacy.load(SPACY_MODEL), random.Random(cfg.seed),
+                                   limit=contrast_limit)
+    rng = random.Random(cfg.seed)
+    pairs = repair_set(train_pairs, trained, replay, rng, extra=extra)
+    return balance_labels(pairs, trained, rng) if contrasts else pairs
 
 
 def _main() -> None:
@@ -306,6 +363,8 @@ def _main() -> None:
     parser.add_argument("stage", choices=["train", "repair", "finalize", "evaluate", "install"])
     parser.add_argument("--init", type=Path, default=None, help="repair: the checkpoint to continue from")
     parser.add_argument("--replay", type=int, default=1500, help="repair: training pairs replayed")
+    parser.add_argument("--contrasts", default="", help="repair: extra contrast kinds, e.g. entities,negations")
+    parser.add_argument("--contrast-limit", type=int, default=2000, help="repair: contrasts per kind")
     parser.add_argument("--lr", type=float, default=None)
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--out", type=Path, required=True, help="run folder (evaluate: a model folder)")
@@ -331,9 +390,9 @@ def _main() -> None:
     elif args.stage == "repair":
         splits = build_splits(data, seed=args.seed)
         first = json.loads((args.init.parent / "train_config.json").read_text())
-        rng = random.Random(args.seed)
-        trained = subsample(splits["train"], first.get("max_pairs"), random.Random(first.get("seed", args.seed)))
-        pairs = repair_set(splits["train"], trained, args.replay, rng)
+        trained_with = TrainConfig(seed=first.get("seed", args.seed), max_pairs=first.get("max_pairs"))
+        contrasts = [k for k in (args.contrasts or "").split(",") if k]
+        pairs = contrast_stage(splits["train"], trained_with, args.replay, contrasts, args.contrast_limit)
         cfg = TrainConfig(epochs=args.epochs, seed=args.seed, lr=args.lr or 2e-5, stop_after_min=args.stop_after_min)
         train(pairs, args.out, cfg, base=str(args.init))
     elif args.stage == "finalize":

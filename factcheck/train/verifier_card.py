@@ -18,6 +18,8 @@ TARGETS = {
     "scifact_dev": ("macro_f1", 0.75),
     "numbers": ("accuracy", 0.90),
     "nei_dev": ("accuracy", None),
+    "entities": ("accuracy", None),
+    "negations": ("accuracy", None),
 }
 _WHAT = {
     "fever_dev": "FEVER pairs, held-out 15% of claims (entailment vs refuted)",
@@ -25,6 +27,8 @@ _WHAT = {
     "scifact_dev": "SciFact train, held-out 20% of claims: rationales + non-rationale sentences (3-way)",
     "nei_dev": "held-out FEVER/SciFact claims with BM25-retrieved non-evidence passages (all neutral)",
     "numbers": "held-out supported claims with a number the evidence states, and the same claims with it changed",
+    "entities": "held-out supported claims with an entity the evidence names, and the same claims with it swapped",
+    "negations": "held-out supported (and SciFact contradicted) claims, and the same claims reversed",
 }
 
 
@@ -59,9 +63,18 @@ def _repair_line(repair: dict | None) -> str:
     if not repair:
         return "none."
     cfg = repair.get("config", {})
-    return (f"{cfg.get('epochs', '?')} epoch at lr {cfg.get('lr', '?')} on {repair.get('pairs', '?')} pairs: every numeric "
+    extra = repair.get("contrasts") or []
+    line = (f"{cfg.get('epochs', '?')} epoch at lr {cfg.get('lr', '?')} on {repair.get('pairs', '?')} pairs: every numeric "
             "contrast with the entailment pair it was made from, plus replayed training pairs against forgetting "
-            "(it teaches the model that a number or year the evidence also states is no reason for contradiction).")
+            "(it teaches the model that a number or year the evidence also states is no reason for contradiction)")
+    if not extra:
+        return line + "."
+    return (line + f"; also {' and '.join(extra)} contrasts of training claims with the pairs they were made from "
+            "(entities: a named entity of a supported claim that the evidence names, swapped for another of its type "
+            "→ contradiction; negations: a supported claim reversed — a direction word such as increases/decreases "
+            "swapped, or the main verb negated — → contradiction, and a SciFact contradicted claim reversed → "
+            "entailment), topped up with training pairs to equal counts per label so the neutral class is not "
+            f"forgotten (by source: {repair.get('by_source', '?')}).")
 
 
 def render_card(report: dict, meta: dict) -> str:
@@ -95,6 +108,7 @@ verifier.predict([("evidence text", "claim text")])   # calibrated (n, 3) probab
 | SciFact train claims (809) + corpus | CC BY 4.0 / ODC-By 1.0 | split by claim: 80% train, 20% held out (`scifact_dev`); rationales → entailment/contradiction, other sentences of cited abstracts → neutral |
 | hard negatives (NOT ENOUGH INFO) | as above | claims paired with BM25-retrieved (bm25s) passages that are not their gold evidence (no shared sentence): FEVER evidence of other claims (every other training claim, 1 passage each), SciFact corpus sentences outside the claim's cited abstracts (2 each) → neutral |
 | numeric contrasts | as above | supported claims whose number (digits, years, number words) also appears in the evidence, with that number changed → contradiction |
+| entity and negation contrasts | as above | in the second stage when the command names them (`--contrasts`): see Training |
 
 All of these are built from the training side of each split; `--max-pairs` samples the pool down
 (SciFact and numeric-contrast pairs are always kept). Training pairs: {train.get('pairs', '?')}

@@ -25,6 +25,12 @@ __all__ = [
     "numeric_contrasts",
     "entity_contrasts",
     "entity_split",
+    "reversible",
+    "negation_split",
+    "negate",
+    "CONTRAST_KINDS",
+    "training_contrasts",
+    "negation_contrasts",
     "build_splits",
 ]
 
@@ -269,13 +275,125 @@ def entity_contrasts(pairs: Iterable[NLIPair], nlp, rng: random.Random, source: 
     return out
 
 
+def _with_originals(held: Sequence[NLIPair], contrasts: Sequence[NLIPair], source: str) -> list[NLIPair]:
+    """The held-out pairs that contrasts were made from, then the contrasts, all marked `source`."""
+    changed = {(c.premise, c.group) for c in contrasts}
+    return [p._replace(source=source) for p in held if (p.premise, p.group) in changed] + list(contrasts)
+
+
 def entity_split(splits: dict[str, list[NLIPair]], nlp, seed: int = 13) -> list[NLIPair]:
     """A held-out entities set: held-out supported claims whose evidence names one of their entities,
     and the same claims with that entity swapped (the counterpart of the numbers set)."""
     held = [p for p in splits["fever_dev"] + splits["scifact_dev"] if p.label == "entailment"]
-    contrasts = entity_contrasts(held, nlp, random.Random(seed), source="entities")
-    changed = {(c.premise, c.group) for c in contrasts}
-    return [p._replace(source="entities") for p in held if (p.premise, p.group) in changed] + contrasts
+    return _with_originals(held, entity_contrasts(held, nlp, random.Random(seed), source="entities"), "entities")
+
+
+# Direction words whose swap reverses a claim ("X increases Y" → "X decreases Y"), the way SciFact's
+# annotators wrote its contradicted claims; each maps both ways.
+_ANTONYMS = {
+    "increase": "decrease", "increases": "decreases", "increased": "decreased", "increasing": "decreasing",
+    "higher": "lower", "more": "less", "upregulates": "downregulates", "upregulated": "downregulated",
+    "up-regulates": "down-regulates", "activates": "inhibits", "activated": "inhibited", "activation": "inhibition",
+    "promotes": "suppresses", "enhances": "impairs", "enhanced": "impaired", "improves": "worsens",
+    "improved": "worsened", "positive": "negative", "positively": "negatively", "effective": "ineffective",
+    "beneficial": "harmful", "high": "low", "before": "after", "largest": "smallest", "larger": "smaller",
+    "major": "minor", "always": "never", "common": "rare", "won": "lost", "younger": "older",
+}
+_SWAP = {**_ANTONYMS, **{v: k for k, v in _ANTONYMS.items()}}
+# lower-case whole words only: "Lost" (a title) and "HIV-positive" (a compound) stay as they are
+_SWAP_RE = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(_SWAP, key=len, reverse=True))) + r")(?![\w-])")
+_DO = {"VBZ": "does", "VBD": "did", "VBP": "do"}
+
+
+def _negate_parsed(doc) -> str | None:
+    """Adds or removes the negation of the sentence's main verb: "X is Y" → "X is not Y", "X induces Y" →
+    "X does not induce Y", "X can Y" → "X cannot Y", "X is not Y" → "X is Y"."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ not in ("VERB", "AUX"):
+        return None
+    text = doc.text
+    neg = next((c for c in root.children if c.dep_ == "neg"), None)
+    if neg is None and any(t.lower_ in ("no", "not", "never", "none", "nothing", "neither", "nor") for t in doc):
+        return None  # a negation elsewhere ("has no effect"): adding another would not reverse it
+    if neg is not None:  # remove it ("is not" → "is", "does not induce" → "does induce")
+        if neg.lower_ in ("n't", "not") and not neg.text.startswith("n'"):
+            end = neg.idx + len(neg.text)
+            return (text[: neg.idx].rstrip() + text[end:]) if neg.idx > 0 else None
+        return None
+    aux = [c for c in root.children if c.dep_ in ("aux", "auxpass") and c.i < root.i]
+    target = aux[0] if aux else (root if root.lemma_ == "be" else None)
+    if target is not None:
+        end = target.idx + len(target.text)
+        if target.lower_ == "can":
+            return text[:end] + "not" + text[end:]
+        return text[:end] + " not" + text[end:]
+    if root.tag_ in _DO and root.pos_ == "VERB":
+        do = _DO[root.tag_]
+        return text[: root.idx] + f"{do} not {root.lemma_}" + text[root.idx + len(root.text):]
+    return None
+
+
+def negate(claim: str, nlp, rng: random.Random) -> str | None:
+    """The claim reversed: a direction word swapped for its opposite when it has one, else its main
+    verb negated (or un-negated); None when neither applies. `nlp` is a spaCy pipeline with a parser."""
+    swaps = list(_SWAP_RE.finditer(claim))
+    if swaps:
+        m = rng.choice(swaps)
+        return claim[: m.start()] + _SWAP[m.group(0)] + claim[m.end():]
+    return _negate_parsed(nlp(claim))
+
+
+def negation_contrasts(pairs: Iterable[NLIPair], nlp, rng: random.Random, source: str | None = None) -> list[NLIPair]:
+    """Pairs made by reversing the claim (see `negate`): a reversed supported claim is contradicted, a
+    reversed contradicted claim is supported. Neutral pairs stay as they are (reversing them says nothing)."""
+    flip = {"entailment": "contradiction", "contradiction": "entailment"}
+    out = []
+    for pair in pairs:
+        if pair.label not in flip:
+            continue
+        changed = negate(pair.hypothesis, nlp, rng)
+        if changed and changed != pair.hypothesis:
+            out.append(NLIPair(pair.premise, changed, flip[pair.label], source or pair.source, pair.group))
+    return out
+
+
+def reversible(pairs: Iterable[NLIPair]) -> list[NLIPair]:
+    """The pairs whose reversed claim has a known label: every supported claim, and SciFact's contradicted
+    claims (written as reversals of supported ones). SNLI and FEVER contradictions are left out: a
+    reversed "a dog is sleeping" is not entailed by a picture of a cat."""
+    return [p for p in pairs if p.label == "entailment" or (p.label == "contradiction" and p.source == "scifact")]
+
+
+def negation_split(splits: dict[str, list[NLIPair]], nlp, seed: int = 13) -> list[NLIPair]:
+    """A held-out negations set: held-out FEVER and SciFact claims (see `reversible`) and the same claims
+    reversed (a direction word swapped or the main verb negated)."""
+    held = reversible(splits["fever_dev"] + splits["scifact_dev"])
+    return _with_originals(held, negation_contrasts(held, nlp, random.Random(seed), source="negations"), "negations")
+
+
+CONTRAST_KINDS = ("entities", "negations")
+
+
+def training_contrasts(pairs: Sequence[NLIPair], kinds: Sequence[str], nlp, rng: random.Random,
+                       limit: int | None = None) -> list[NLIPair]:
+    """Entity-swap and claim-reversal contrasts of the training pairs (SNLI, FEVER, SciFact), marked
+    with their kind as source; each kind sampled down to `limit`, keeping every SciFact one."""
+    base = [p for p in pairs if p.source in ("snli", "fever", "scifact")]
+    scifact = {p.group for p in base if p.source == "scifact"}
+    out = []
+    for kind in kinds:
+        if kind == "entities":
+            made = entity_contrasts([p for p in base if p.label == "entailment"], nlp, rng, source=kind)
+        elif kind == "negations":
+            made = negation_contrasts(reversible(base), nlp, rng, source=kind)
+        else:
+            raise ValueError(f"unknown contrast kind {kind!r}; choose from {', '.join(CONTRAST_KINDS)}")
+        if limit is not None and len(made) > limit:
+            kept = [c for c in made if c.group in scifact]
+            rest = [c for c in made if c.group not in scifact]
+            made = kept + rng.sample(rest, max(0, limit - len(kept)))
+        out += made
+    return out
 
 
 def _fever_claims(pairs: Sequence[NLIPair]) -> list[tuple[str, set[str]]]:

@@ -18,12 +18,13 @@ __all__ = [
     "score_logits",
     "convert_fp16",
     "calibrate",
+    "contrast_splits",
     "evaluate_dir",
     "finalize",
     "install",
 ]
 
-HELD_OUT = ("fever_dev", "scifact_dev", "nei_dev", "numbers", "snli_test")
+HELD_OUT = ("fever_dev", "scifact_dev", "nei_dev", "numbers", "snli_test", "entities", "negations")
 DEV_SPLITS = ("fever_dev", "scifact_dev", "nei_dev")  # temperature is fitted on these
 MODEL_NAME = "factcheck-nli-minilm-l6"
 MODEL_VERSION = "2"
@@ -48,7 +49,7 @@ def split_metrics(name: str, probs, pairs: Sequence[NLIPair]) -> dict:
         "macro_f1": round(float(f1_score(gold, pred, labels=present, average="macro", zero_division=0)), 4),
         "predicted": {s: int((pred == i).sum()) for i, s in enumerate(STANCES)},
     }
-    if name in ("fever_dev", "numbers", "entities"):
+    if name in ("fever_dev", "numbers", "entities", "negations"):
         out["binary_accuracy"] = round(float(((gold == 0) == (pred == 0)).mean()), 4)
     return out
 
@@ -100,22 +101,33 @@ def calibrate(logits: dict, splits: dict[str, list[NLIPair]]) -> dict:
     return report
 
 
+def contrast_splits(splits: dict[str, list[NLIPair]], names: Sequence[str], seed: int = 13) -> dict:
+    """The named held-out contrast sets built from the held-out claims: "entities" (an entity the
+    evidence names swapped) and "negations" (the claim reversed); needs spaCy only when one is named."""
+    from factcheck.train.verifier_data import entity_split, negation_split
+
+    makers = {"entities": entity_split, "negations": negation_split}
+    wanted = [n for n in names if n in makers]
+    if not wanted:
+        return {}
+    import spacy
+
+    from factcheck.claims.extract import SPACY_MODEL
+
+    nlp = spacy.load(SPACY_MODEL)
+    return {n: makers[n](splits, nlp, seed) for n in wanted}
+
+
 def evaluate_dir(model_dir: Path, data_dir: Path, names: Sequence[str] = HELD_OUT, seed: int = 13,
                  limit: int | None = None) -> dict:
-    """Scores a model folder (with its calibration.json) on the held-out splits; "entities" (named
-    entities swapped in held-out supported claims) is scored only when named."""
+    """Scores a model folder (with its calibration.json) on the held-out splits; "entities" and
+    "negations" (see `contrast_splits`) are scored only when named."""
     from factcheck.train.verifier_data import build_splits
     from factcheck.verify.calibration import softmax
     from factcheck.verify.nli import NLIVerifier
 
     splits = build_splits(data_dir, seed=seed)
-    if "entities" in names:
-        import spacy
-
-        from factcheck.claims.extract import SPACY_MODEL
-        from factcheck.train.verifier_data import entity_split
-
-        splits["entities"] = entity_split(splits, spacy.load(SPACY_MODEL), seed)
+    splits.update(contrast_splits(splits, names, seed))
     if limit:
         splits = {k: v[:limit] for k, v in splits.items()}
     verifier = NLIVerifier(model_dir)
@@ -134,6 +146,7 @@ def finalize(checkpoint: Path, model_dir: Path, data_dir: Path, seed: int = 13, 
 
     convert_fp16(checkpoint, model_dir)
     splits = build_splits(data_dir, seed=seed)
+    splits.update(contrast_splits(splits, HELD_OUT, seed))
     if snli_limit:
         splits["snli_test"] = splits["snli_test"][:snli_limit]
     max_length = int((train_info or {}).get("config", {}).get("max_length", 128))
