@@ -271,3 +271,35 @@ def test_train_reuses_a_finished_run_with_the_same_config(tmp_path):
     assert '"reused"' in (tmp_path / "train.log").read_text()
     assert _finished_run(tmp_path, TrainConfig(epochs=1, lr=1e-5), 3) is None  # another config: trained again
     assert _finished_run(tmp_path, cfg, 4) is None
+
+
+def test_specialist_set_repeats_its_sources_and_replays_the_rest():
+    from factcheck.train.verifier import specialist_set
+
+    sci = [NLIPair(f"s{i}", "h", "entailment", "scifact", f"s{i}") for i in range(3)]
+    rest = [NLIPair(f"r{i}", "h", "neutral", "fever-nei", f"r{i}") for i in range(10)]
+    out = specialist_set([*rest, *sci], ("scifact",), 2, 4, random.Random(0))
+    assert out[:6] == sci * 2 and len(out) == 10 and set(out[6:]) <= set(rest)
+
+
+def test_average_weights_is_the_mean_of_the_checkpoints(tmp_path):
+    import torch
+    from transformers import AutoModelForSequenceClassification
+
+    from factcheck.train.verifier import average_weights
+
+    from _verify_fixtures import make_tiny_model
+
+    a = make_tiny_model(tmp_path / "a")
+    b = AutoModelForSequenceClassification.from_pretrained(a)
+    with torch.no_grad():
+        for p in b.parameters():
+            p.add_(1.0)
+    b.save_pretrained(tmp_path / "b")
+    (tmp_path / "b" / "tokenizer.json").write_bytes((a / "tokenizer.json").read_bytes())
+    soup = average_weights([a, tmp_path / "b"], tmp_path / "soup")
+    first = AutoModelForSequenceClassification.from_pretrained(a).state_dict()
+    averaged = AutoModelForSequenceClassification.from_pretrained(soup).state_dict()
+    key = "classifier.weight"
+    assert torch.allclose(averaged[key], first[key] + 0.5)
+    assert (soup / "tokenizer.json").is_file()

@@ -75,8 +75,13 @@ def test_cli_train_verifier_checks_the_data_dir(tmp_path):
 def test_cli_train_verifier_end_to_end(tiny_data, tmp_path):
     out = tmp_path / "run"
     result = runner.invoke(app, ["train", "verifier", "--data-dir", str(tiny_data), "--out", str(out),
-                                 "--epochs", "1", "--max-pairs", "48", "--json"])
+                                 "--epochs", "1", "--max-pairs", "48", "--replay", "16", "--contrasts", "entities,negations",
+                                 "--contrast-limit", "8", "--soup", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert set(report["scores"]) == set(HELD_OUT) and (out / "epoch-1" / "config.json").is_file()
     assert (out / "model" / "MODEL_CARD.md").is_file() and report["train"]["config"]["seed"] == 13
+    assert (out / "soup" / "config.json").is_file() and {"repair", "snli", "scifact"} <= set(report["train"])
+    assert report["train"]["repair"]["contrasts"] == ["entities", "negations"]
+    card = (out / "model" / "MODEL_CARD.md").read_text()
+    assert "model soup" in card and "negations" in card

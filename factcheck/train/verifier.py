@@ -28,6 +28,9 @@ __all__ = [
     "balance_labels",
     "last_checkpoint",
     "contrast_stage",
+    "specialist_set",
+    "average_weights",
+    "SPECIALISTS",
 ]
 
 BASE_MODEL = "all-MiniLM-L6-v2"
@@ -120,6 +123,37 @@ def balance_labels(stage: Sequence[NLIPair], pool: Sequence[NLIPair], rng: rando
         candidates = [p for p in pool if p.label == label and p not in present]
         out += rng.sample(candidates, min(len(candidates), target - counts.get(label, 0)))
     return out
+
+
+# The specialist stages of `--soup`: (name, sources trained on, passes over them, replayed other pairs,
+# whether the numeric repair pairs of `repair_set` come along so the numbers skill is not averaged away)
+SPECIALISTS = (("snli", ("snli",), 1, 4000, True), ("scifact", ("scifact", "scifact-nei"), 2, 3000, False))
+
+
+def specialist_set(train_pairs: Sequence[NLIPair], sources: Sequence[str], repeat: int, replay: int,
+                   rng: random.Random, numeric: bool = False) -> list[NLIPair]:
+    """The pairs of one specialist stage: every pair of `sources`, `repeat` times over, with `numeric`
+    the numeric contrasts and their originals, plus a replay sample of the other training pairs."""
+    own = [p for p in train_pairs if p.source in sources]
+    numbers = repair_set(train_pairs, (), 0, rng) if numeric else []
+    rest = [p for p in train_pairs if p.source not in sources and not (numeric and p.source == "numbers")]
+    return own * repeat + numbers + rng.sample(rest, min(replay, len(rest)))
+
+
+def average_weights(checkpoints: Sequence[Path], dest: Path) -> Path:
+    """Saves the uniform average of fine-tuned checkpoints that share an ancestor (a "model soup",
+    Wortsman et al. 2022) with the first one's config and tokenizer."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    models = [AutoModelForSequenceClassification.from_pretrained(c, local_files_only=True, dtype=torch.float32)
+              for c in checkpoints]
+    states = [m.state_dict() for m in models]
+    averaged = {k: sum(state[k].float() for state in states) / len(states) for k in states[0]}
+    models[0].load_state_dict(averaged)
+    models[0].save_pretrained(dest)
+    AutoTokenizer.from_pretrained(checkpoints[0], local_files_only=True).save_pretrained(dest)
+    return dest
 
 
 def _log(path: Path, **fields) -> None:
@@ -309,11 +343,13 @@ def last_checkpoint(out: Path) -> Path:
 
 def run(data_dir: Path, out: Path, cfg: TrainConfig, install_model: bool = False, command: str = "",
         snli_limit: int | None = None, repair_epochs: int = 1, replay: int = 1500,
-        contrasts: Sequence[str] = (), contrast_limit: int = 2000) -> dict:
+        contrasts: Sequence[str] = (), contrast_limit: int = 2000, soup: bool = False) -> dict:
     """The whole recipe: build the data, train, a short contrast stage (numeric contrasts and, with
     `contrasts`, entity swaps and reversed claims, each with its original, plus replay; see
     `repair_set`), convert to fp16, calibrate, score, write the card; with install_model, copy the
-    result into factcheck/models/verifier. A finished stage already in `out` is reused."""
+    result into factcheck/models/verifier. With `soup`, two specialist stages (SNLI; SciFact, twice
+    over) branch from that checkpoint and the three are averaged (`average_weights`). A finished stage
+    already in `out` is reused."""
     from factcheck.train.verifier_data import build_splits
     from factcheck.train.verifier_eval import finalize, install
 
@@ -325,6 +361,13 @@ def run(data_dir: Path, out: Path, cfg: TrainConfig, install_model: bool = False
         checkpoint = train(pairs, out / "repair", TrainConfig(epochs=repair_epochs, seed=cfg.seed, lr=2e-5),
                            base=str(checkpoint))
         info["repair"] = {**run_info(out / "repair", pairs), "contrasts": list(contrasts)}
+    if soup:
+        members = [checkpoint]
+        for name, sources, repeat, extra, numeric in SPECIALISTS:
+            pairs = specialist_set(splits["train"], sources, repeat, extra, random.Random(cfg.seed), numeric)
+            members.append(train(pairs, out / name, TrainConfig(epochs=1, seed=cfg.seed, lr=2e-5), base=str(checkpoint)))
+            info[name] = run_info(out / name, pairs)
+        checkpoint = average_weights(members, out / "soup")
     report = finalize(checkpoint, out / "model", data_dir, seed=cfg.seed, train_info=info, snli_limit=snli_limit)
     if install_model:
         report["installed"] = str(install(out / "model"))

@@ -77,6 +77,18 @@ def _repair_line(repair: dict | None) -> str:
             f"forgotten (by source: {repair.get('by_source', '?')}).")
 
 
+def _soup_line(train: dict) -> str:
+    """The specialist stages and the weight average (`--soup`), when the run had them."""
+    stages = [(name, train[name]) for name in ("snli", "scifact") if name in train]
+    if not stages:
+        return ""
+    parts = ", ".join(f"{name} ({s.get('pairs', '?')} pairs, {s.get('minutes', '?')} min)" for name, s in stages)
+    return (f"- Then two specialist stages branch from the repaired model, 1 epoch at lr 2e-05 each: {parts}; "
+            "SNLI dev once, or SciFact and its hard negatives twice over, each with replayed training pairs. "
+            "The shipped weights are the uniform average of the repaired model and the two specialists "
+            "(a model soup, Wortsman et al. 2022), which keeps most of each stage's gain with less forgetting.\n")
+
+
 def render_card(report: dict, meta: dict) -> str:
     """The model card text."""
     train = report.get("train", {})
@@ -108,7 +120,7 @@ verifier.predict([("evidence text", "claim text")])   # calibrated (n, 3) probab
 | SciFact train claims (809) + corpus | CC BY 4.0 / ODC-By 1.0 | split by claim: 80% train, 20% held out (`scifact_dev`); rationales → entailment/contradiction, other sentences of cited abstracts → neutral |
 | hard negatives (NOT ENOUGH INFO) | as above | claims paired with BM25-retrieved (bm25s) passages that are not their gold evidence (no shared sentence): FEVER evidence of other claims (every other training claim, 1 passage each), SciFact corpus sentences outside the claim's cited abstracts (2 each) → neutral |
 | numeric contrasts | as above | supported claims whose number (digits, years, number words) also appears in the evidence, with that number changed → contradiction |
-| entity and negation contrasts | as above | in the second stage when the command names them (`--contrasts`): see Training |
+| entity and negation contrasts | as above | in the repair stage when `--contrasts` names them: supported claims with a named entity swapped, and claims reversed; see Training |
 
 All of these are built from the training side of each split; `--max-pairs` samples the pool down
 (SciFact and numeric-contrast pairs are always kept). Training pairs: {train.get('pairs', '?')}
@@ -121,7 +133,7 @@ All of these are built from the training side of each split; `--max-pairs` sampl
   AdamW lr {cfg.get('lr', '?')}, weight decay {cfg.get('weight_decay', '?')}, linear warm-up {cfg.get('warmup', '?')},
   max length {cfg.get('max_length', '?')}, dynamic padding with length-bucketed batches, word embeddings frozen: {cfg.get('freeze_embeddings', '?')}.
 - Then a repair stage: {_repair_line(train.get('repair'))}
-- Run time: {train.get('minutes', '?')} min of training (+ {(train.get('repair') or {}).get('minutes', 0)} min repair) on {train.get('hardware', '?')}; held-out scoring took {report.get('eval_seconds', '?')} s.
+{_soup_line(train)}- Run time: {train.get('minutes', '?')} min of training (+ {_later_minutes(train)} min in later stages) on {train.get('hardware', '?')}; held-out scoring took {report.get('eval_seconds', '?')} s.
 - Throughput: {_rate(train)} (on a busy two-core machine one torch thread is faster than two;
   on an idle one, two threads run about 30 pairs/s, `--threads 2`).
 
@@ -141,6 +153,11 @@ learnt mostly from retrieved passages, yet on held-out retrieved non-evidence it
 {_nei_miss(report)} of passages entailment or contradiction (see nei_dev), and it is weakest on
 scientific text (SciFact). The pipeline adds the relevance gate and numeric and date checks on top of it.
 """
+
+
+def _later_minutes(train: dict) -> float:
+    """Minutes of the stages after the first (repair, specialists)."""
+    return round(sum((train.get(k) or {}).get("minutes") or 0 for k in ("repair", "snli", "scifact")), 2)
 
 
 def _rate(train: dict) -> str:
@@ -186,8 +203,8 @@ def benchmarks_section(report: dict, meta: dict, heading: str = "## Verdict mode
     return f"""{heading}
 
 The bundled verdict model `{meta['name']}` (MiniLM-L6 NLI cross-encoder, fp16, {report.get('size_mb', '?')} MB),
-trained with `{train.get('command', 'factcheck train verifier')}` in {train.get('minutes', '?')} min on
-{train.get('hardware', '?')}. Scores after fp16 conversion, on held-out splits never trained on
+trained with `{train.get('command', 'factcheck train verifier')}` in {train.get('minutes', '?')} min
+(+ {_later_minutes(train)} min in later stages) on {train.get('hardware', '?')}. Scores after fp16 conversion, on held-out splits never trained on
 (the model card in `factcheck/models/verifier/MODEL_CARD.md` has the details; rerun the scoring with
 `python -m factcheck.train.verifier evaluate --out factcheck/models/verifier`):
 
