@@ -343,7 +343,7 @@ def last_checkpoint(out: Path) -> Path:
 
 def run(data_dir: Path, out: Path, cfg: TrainConfig, install_model: bool = False, command: str = "",
         snli_limit: int | None = None, repair_epochs: int = 1, replay: int = 1500,
-        contrasts: Sequence[str] = (), contrast_limit: int = 2000, soup: bool = False) -> dict:
+        contrasts: Sequence[str] = (), contrast_limit: int = 1000, soup: bool = False) -> dict:
     """The whole recipe: build the data, train, a short contrast stage (numeric contrasts and, with
     `contrasts`, entity swaps and reversed claims, each with its original, plus replay; see
     `repair_set`), convert to fp16, calibrate, score, write the card; with install_model, copy the
@@ -375,9 +375,10 @@ def run(data_dir: Path, out: Path, cfg: TrainConfig, install_model: bool = False
 
 
 def contrast_stage(train_pairs: Sequence[NLIPair], cfg: TrainConfig, replay: int, contrasts: Sequence[str] = (),
-                   contrast_limit: int = 2000) -> list[NLIPair]:
+                   contrast_limit: int = 1000) -> list[NLIPair]:
     """The pairs of the second stage: `repair_set` (numeric contrasts, their originals, replay), plus the
-    named `contrasts` (see `training_contrasts`) with their originals, label-balanced (`balance_labels`)."""
+    named `contrasts` (see `training_contrasts`) with their originals and every hard negative,
+    label-balanced (`balance_labels`)."""
     trained = subsample(train_pairs, cfg.max_pairs, random.Random(cfg.seed))
     extra: list[NLIPair] = []
     if contrasts:
@@ -390,7 +391,13 @@ def contrast_stage(train_pairs: Sequence[NLIPair], cfg: TrainConfig, replay: int
                                    limit=contrast_limit)
     rng = random.Random(cfg.seed)
     pairs = repair_set(train_pairs, trained, replay, rng, extra=extra)
-    return balance_labels(pairs, trained, rng) if contrasts else pairs
+    if not contrasts:
+        return pairs
+    # every hard negative (claims with retrieved non-evidence), so the contrasts do not teach the model
+    # to call a different fact about the same subject a contradiction (docs/benchmarks.md, Verdict model)
+    have = set(pairs)
+    pairs += [p for p in trained if p.source.endswith("-nei") and p not in have]
+    return balance_labels(pairs, trained, rng)
 
 
 def _main() -> None:
@@ -407,7 +414,7 @@ def _main() -> None:
     parser.add_argument("--init", type=Path, default=None, help="repair: the checkpoint to continue from")
     parser.add_argument("--replay", type=int, default=1500, help="repair: training pairs replayed")
     parser.add_argument("--contrasts", default="", help="repair: extra contrast kinds, e.g. entities,negations")
-    parser.add_argument("--contrast-limit", type=int, default=2000, help="repair: contrasts per kind")
+    parser.add_argument("--contrast-limit", type=int, default=1000, help="repair: contrasts per kind")
     parser.add_argument("--lr", type=float, default=None)
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--out", type=Path, required=True, help="run folder (evaluate: a model folder)")
