@@ -303,3 +303,14 @@ def test_average_weights_is_the_mean_of_the_checkpoints(tmp_path):
     key = "classifier.weight"
     assert torch.allclose(averaged[key], first[key] + 0.5)
     assert (soup / "tokenizer.json").is_file()
+
+
+def test_contrast_stage_adds_every_hard_negative_then_balances_labels():
+    from factcheck.train.verifier import TrainConfig, contrast_stage
+
+    fever = [NLIPair(f"X{i} won .", f"X{i} is a winner.", "entailment", "fever", f"f{i}") for i in range(6)]
+    nei = [NLIPair(f"Z{i} sings .", f"X{i} is a winner.", "neutral", "fever-nei", f"f{i}") for i in range(8)]
+    out = contrast_stage([*fever, *nei], TrainConfig(), replay=0, contrasts=["negations"], contrast_limit=3)
+    assert set(nei) <= set(out) and len(set(out)) == len(out)
+    assert Counter(p.label for p in out) == {"neutral": 8, "entailment": 6, "contradiction": 3}
+    assert contrast_stage([*fever, *nei], TrainConfig(), replay=2) == contrast_stage([*fever, *nei], TrainConfig(), replay=2)
