@@ -52,15 +52,15 @@ def train_verifier(
     threads: int = typer.Option(1, "--threads", min=1, help="CPU threads for torch (1 is fastest on a busy machine)."),
     repair_epochs: int = typer.Option(1, "--repair-epochs", min=0, help="Epochs of the repair stage (numeric and other contrasts with their originals + replay); 0 skips it."),
     replay: int = typer.Option(4000, "--replay", min=0, help="Training pairs replayed in the repair stage (against forgetting)."),
-    contrasts: str = typer.Option("", "--contrasts", help="Extra contrasts in the repair stage, comma-separated: entities (a named entity swapped), negations (the claim reversed). Off by default: see docs/benchmarks.md, Verdict model."),
+    contrasts: str = typer.Option("entities,negations", "--contrasts", help="Extra contrasts in the repair stage, comma-separated: entities (a named entity swapped), negations (the claim reversed); '' for none."),
     contrast_limit: int = typer.Option(1000, "--contrast-limit", min=1, help="Contrasts of each extra kind (SciFact ones always kept)."),
-    soup: bool = typer.Option(False, "--soup/--no-soup", help="Branch an SNLI and a SciFact stage from the repaired model and average the three (a model soup)."),
+    soup: bool = typer.Option(True, "--soup/--no-soup", help="Branch an SNLI and a SciFact stage from the repaired model and average the three (a model soup)."),
     install: bool = typer.Option(False, "--install", help="Copy the finished model into factcheck/models/verifier."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores report as JSON."),
 ) -> None:
     """Train the bundled verdict model (NLI cross-encoder) from all-MiniLM-L6-v2, calibrate, convert to fp16 and score it.
 
-    The defaults reproduce the shipped model (about 65 min on two idle CPU cores with --threads 2; a GPU is
+    The defaults reproduce the shipped model (about 100 min on two idle CPU cores with --threads 2; a GPU is
     used when present). A stage already finished in --out with the same settings is reused, not retrained."""
     import torch
 

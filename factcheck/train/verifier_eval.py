@@ -27,7 +27,7 @@ __all__ = [
 HELD_OUT = ("fever_dev", "scifact_dev", "nei_dev", "numbers", "snli_test", "entities", "negations")
 DEV_SPLITS = ("fever_dev", "scifact_dev", "nei_dev")  # temperature is fitted on these
 MODEL_NAME = "factcheck-nli-minilm-l6"
-MODEL_VERSION = "2"
+MODEL_VERSION = "4"
 
 
 def _labels(pairs: Sequence[NLIPair]):
