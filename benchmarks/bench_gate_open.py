@@ -36,6 +36,22 @@ def verdict_at(result, gate: float) -> str:
     return decide(adjusted).verdict
 
 
+def check_with_gate_off(data, verifier, work_dir: Path) -> list:
+    """Every claim of a labelled data set checked once, gate off, over its index in work_dir."""
+    from factcheck.eval.modes import ensure_index
+    from factcheck.pipeline import Checker
+    from factcheck.records import Claim
+    from factcheck.retrieve import Retriever
+
+    retriever = Retriever(ensure_index(data, work_dir / f"{data.name}-index"), mode="hybrid")
+    checker = Checker(retriever, verifier, retriever.embedder, min_similarity=0.0)
+    results = []
+    for start in range(0, len(data.examples), 16):
+        chunk = data.examples[start:start + 16]
+        results += checker.check([Claim(id=ex.id, text=ex.claim) for ex in chunk])
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work-dir", type=Path, default=Path("runs/verdict-confidence"))
@@ -45,10 +61,6 @@ def main() -> None:
 
     from sklearn.metrics import f1_score
 
-    from factcheck.eval.modes import ensure_index
-    from factcheck.pipeline import Checker
-    from factcheck.records import Claim
-    from factcheck.retrieve import Retriever
     from factcheck.settings import data_dir
     from factcheck.train.verdicts import fever_dev, scifact_dev
     from factcheck.verify import load_verifier
@@ -57,12 +69,7 @@ def main() -> None:
     verifier = load_verifier("bundled")
     rows = []
     for data in (scifact_dev(data_dir()), fever_dev(data_dir(), claims=args.fever_claims)):
-        retriever = Retriever(ensure_index(data, args.work_dir / f"{data.name}-index"), mode="hybrid")
-        checker = Checker(retriever, verifier, retriever.embedder, min_similarity=0.0)
-        results = []
-        for start in range(0, len(data.examples), 16):
-            chunk = data.examples[start:start + 16]
-            results += checker.check([Claim(id=ex.id, text=ex.claim) for ex in chunk])
+        results = check_with_gate_off(data, verifier, args.work_dir)
         gold = [ex.label for ex in data.examples]
         for gate in GATES:
             pred = [verdict_at(r, gate) for r in results]

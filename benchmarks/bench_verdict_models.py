@@ -18,30 +18,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-from bench_gate_open import verdict_at  # noqa: E402
+from bench_gate_open import check_with_gate_off, verdict_at  # noqa: E402
 
 GATES = (0.0, 0.5)
 
 
 def verdicts(model: str, datasets, work_dir: Path) -> dict[str, list[dict[float, str]]]:
     """Each data set's verdicts per gate, claim by claim, for one verdict model."""
-    from factcheck.eval.modes import ensure_index
-    from factcheck.pipeline import Checker
-    from factcheck.records import Claim
-    from factcheck.retrieve import Retriever
     from factcheck.verify import load_verifier
 
     verifier = load_verifier(model)
-    out = {}
-    for data in datasets:
-        retriever = Retriever(ensure_index(data, work_dir / f"{data.name}-index"), mode="hybrid")
-        checker = Checker(retriever, verifier, retriever.embedder, min_similarity=0.0)
-        results = []
-        for start in range(0, len(data.examples), 16):
-            chunk = data.examples[start:start + 16]
-            results += checker.check([Claim(id=ex.id, text=ex.claim) for ex in chunk])
-        out[data.name] = [{g: verdict_at(r, g) for g in GATES} for r in results]
-    return out
+    return {data.name: [{g: verdict_at(r, g) for g in GATES} for r in check_with_gate_off(data, verifier, work_dir)]
+            for data in datasets}
 
 
 def main() -> None:

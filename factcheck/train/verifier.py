@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from factcheck.records import STANCES
-from factcheck.train.verifier_data import NLIPair
+from factcheck.train.verifier_data import BASE_SOURCES, NLIPair
 
 __all__ = [
     "TrainConfig",
@@ -98,7 +98,7 @@ def repair_set(pairs: Sequence[NLIPair], train_pairs: Sequence[NLIPair], replay:
     originals = [p for p in pairs if p.label == "entailment" and p.source != "numbers" and (p.premise, p.group) in wanted]
     if extra:
         made_from = {(p.premise, p.group) for p in extra}
-        originals += [p for p in pairs if p.source in ("snli", "fever", "scifact") and p.label != "neutral"
+        originals += [p for p in pairs if p.source in BASE_SOURCES and p.label != "neutral"
                       and (p.premise, p.group) in made_from]
     seen, unique = set(), []
     for p in originals:
@@ -363,8 +363,8 @@ def run(data_dir: Path, out: Path, cfg: TrainConfig, install_model: bool = False
         info["repair"] = {**run_info(out / "repair", pairs), "contrasts": list(contrasts)}
     if soup:
         members = [checkpoint]
-        for name, sources, repeat, extra, numeric in SPECIALISTS:
-            pairs = specialist_set(splits["train"], sources, repeat, extra, random.Random(cfg.seed), numeric)
+        for name, sources, repeat, replayed, numeric in SPECIALISTS:
+            pairs = specialist_set(splits["train"], sources, repeat, replayed, random.Random(cfg.seed), numeric)
             members.append(train(pairs, out / name, TrainConfig(epochs=1, seed=cfg.seed, lr=2e-5), base=str(checkpoint)))
             info[name] = run_info(out / name, pairs)
         checkpoint = average_weights(members, out / "soup")
@@ -427,7 +427,7 @@ def _main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--checkpoint", type=Path, default=None, help="finalize: checkpoint (default: the last)")
     parser.add_argument("--snli-limit", type=int, default=None)
-    parser.add_argument("--splits", default=None, help="evaluate: comma-separated held-out splits (also: entities)")
+    parser.add_argument("--splits", default=None, help="evaluate: comma-separated held-out splits (default: all)")
     parser.add_argument("--command", default="", help="finalize: the training command, for the model card")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)

@@ -73,8 +73,8 @@ def _repair_line(repair: dict | None) -> str:
             "(entities: a named entity of a supported claim that the evidence names, swapped for another of its type "
             "→ contradiction; negations: a supported claim reversed — a direction word such as increases/decreases "
             "swapped, or the main verb negated — → contradiction, and a SciFact contradicted claim reversed → "
-            "entailment), topped up with training pairs to equal counts per label so the neutral class is not "
-            f"forgotten (by source: {repair.get('by_source', '?')}).")
+            "entailment), with every hard negative, topped up with training pairs to equal counts per label so "
+            f"the neutral class is not forgotten (by source: {repair.get('by_source', '?')}).")
 
 
 def _soup_line(train: dict) -> str:

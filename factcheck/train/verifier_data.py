@@ -29,6 +29,7 @@ __all__ = [
     "negation_split",
     "negate",
     "CONTRAST_KINDS",
+    "BASE_SOURCES",
     "training_contrasts",
     "negation_contrasts",
     "build_splits",
@@ -372,18 +373,19 @@ def negation_split(splits: dict[str, list[NLIPair]], nlp, seed: int = 13) -> lis
 
 
 CONTRAST_KINDS = ("entities", "negations")
+BASE_SOURCES = ("snli", "fever", "scifact")  # the pairs taken from the data sets, not made by this module
 
 
 def training_contrasts(pairs: Sequence[NLIPair], kinds: Sequence[str], nlp, rng: random.Random,
                        limit: int | None = None) -> list[NLIPair]:
     """Entity-swap and claim-reversal contrasts of the training pairs (SNLI, FEVER, SciFact), marked
     with their kind as source; each kind sampled down to `limit`, keeping every SciFact one."""
-    base = [p for p in pairs if p.source in ("snli", "fever", "scifact")]
+    base = [p for p in pairs if p.source in BASE_SOURCES]
     scifact = {p.group for p in base if p.source == "scifact"}
     out = []
     for kind in kinds:
         if kind == "entities":
-            made = entity_contrasts([p for p in base if p.label == "entailment"], nlp, rng, source=kind)
+            made = entity_contrasts(base, nlp, rng, source=kind)
         elif kind == "negations":
             made = negation_contrasts(reversible(base), nlp, rng, source=kind)
         else:

@@ -120,8 +120,8 @@ def contrast_splits(splits: dict[str, list[NLIPair]], names: Sequence[str], seed
 
 def evaluate_dir(model_dir: Path, data_dir: Path, names: Sequence[str] = HELD_OUT, seed: int = 13,
                  limit: int | None = None) -> dict:
-    """Scores a model folder (with its calibration.json) on the held-out splits; "entities" and
-    "negations" (see `contrast_splits`) are scored only when named."""
+    """Scores a model folder (with its calibration.json) on the named held-out splits (the contrast
+    sets "entities" and "negations" are built, with spaCy, only when named; see `contrast_splits`)."""
     from factcheck.train.verifier_data import build_splits
     from factcheck.verify.calibration import softmax
     from factcheck.verify.nli import NLIVerifier
