@@ -72,10 +72,38 @@ def test_evidence_without_a_date_neither_establishes_nor_refutes_it():
         assert adjusted == (0.0, 0.0, 1.0) and "date" in why
 
 
+def test_dates_are_compared_as_far_as_both_state_them():
+    claim = "President Trump signed the Caesar Act into law on December 20, 2019."
+    coarser = check(claim, "The Caesar Act of 2019 is a United States law that authorises sanctions.")
+    assert coarser.dates == "missing" and "only '2019'" in coarser.details[0], coarser.details
+    assert adjust_probs((0.03, 0.92, 0.05), coarser)[0] == (0.0, 0.0, 1.0)
+    assert check(claim, "The Caesar Act became law on December 21, 2019.").dates == "differ"
+    assert check(claim, "The Caesar Act became law in January 2019.").dates == "differ"
+    assert check("The Caesar Act became law in December 2019.", "The Caesar Act became law on December 20, 2019.").dates == "agree"
+
+
+def test_event_words_stay_within_the_clause():
+    assert "refug" not in event_words("According to the UN refugee agency, about 3.6 million Syrians", 39)
+    assert event_words("In 2011, protests began across Syria.", 0, 7) == {"prote", "began"}
+    assert event_words("more than 12,000,000 men", 10, 20) == {"men"}
+
+
+def test_an_attributed_number_of_another_event_is_not_compared():
+    claim = ("According to the United Nations refugee agency, more than 12,000,000 Syrians remain displaced, "
+             "including 5.5 million refugees in neighboring countries.")
+    turkey = ("According to the United Nations refugee agency, about 3.6 million Syrians were registered "
+              "in Turkey under temporary protection in 2022.")
+    assert check(claim, turkey).quantities == "unmatched", check(claim, turkey).details
+    result = check(claim, RESOLUTION)  # 12 million displaced agrees; the 500,000 deaths are another event
+    assert result.quantities == "agree", result.details
+    assert "no figure for the event of '5.5 million refugees'" in result.details
+
+
 def test_numbers_that_partly_agree_leave_the_model_as_it_is():
-    claim = "More than 12,000,000 Syrians remain displaced, including 5.5 million refugees abroad."
+    claim = "The conflict has killed half a million people and displaced 30 million."
     result = check(claim, RESOLUTION)
     assert result.quantities == "mixed", result.details
+    assert "'30 million' disagrees with '12,000,000 men'" in result.details
     assert adjust_probs((0.4, 0.5, 0.1), result)[0] == (0.4, 0.5, 0.1)
 
 

@@ -26,10 +26,10 @@ _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 
 # Ordered by priority: earlier patterns win where matches overlap.
 _PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("date", re.compile(rf"\b{_PREP}{_MONTH}\s+{_DAY},?\s+{_YEAR}\b")),
+    ("date", re.compile(rf"\b{_PREP}{_MONTH}\s+{_DAY}\s?,?\s+{_YEAR}\b")),  # also tokenised "May 9 , 2006"
     ("date", re.compile(rf"\b{_PREP}{_DAY}\s+{_MONTH}\s+{_YEAR}\b")),
     ("date", re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d\d)-(?P<day>\d\d)\b")),
-    ("date", re.compile(rf"\b{_PREP}{_MONTH}\s+{_DAY}\b(?!,?\s*\d)")),
+    ("date", re.compile(rf"\b{_PREP}{_MONTH}\s+{_DAY}\b(?!\s?,?\s*\d)")),
     ("month", re.compile(rf"\b{_PREP}{_QUAL}{_MONTH}(?:,?\s+{_YEAR})?\b(?!\s+\d)")),
     ("year", re.compile(rf"\b{_PREP}{_QUAL}(?:the\s+)?{_YEAR}s?\b(?![,.]\d)")),
     ("weekday", re.compile(rf"\b{_PREP}(?:last\s+|next\s+|this\s+)?(?P<weekday>{_WEEKDAYS})\b")),

@@ -7,11 +7,14 @@ and `TimeExpression` records and returns a `NumericCheck`.
 - A number or date is only compared with one that describes the same event: the content words just
   before each ("has *killed* half a million" / "the *death* of more than 500,000") must overlap, after
   folding a few synonyms. "Became law on December 20, 2019" is another event than "took effect in 2020".
+  The words are taken within the mention's clause, so an attribution ("According to the UN refugee
+  agency, about 3.6 million were registered in Turkey") or the next item of a list does not name its event.
 - Quantities are compared as value ranges: an exact value gets a small tolerance, an approximate one
   ("half a million") a wider one, and a bound ("more than 500,000") covers the values a reader would
   take it to mean (from the bound up to twice it). Disjoint ranges are a mismatch.
-- Dates: the same event in another year is a mismatch; evidence that states no date for the event, or
-  dates only other events, neither establishes nor refutes the claim's date.
+- Dates are compared as far as both state them (year, then month, then day): the same event in another
+  year, month or day is a mismatch; evidence that states no date for the event, only a coarser one ("the
+  Act of 2019" for "December 20, 2019"), or dates only other events, neither establishes nor refutes it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ __all__ = [
     "quantities_agree",
     "event_words",
     "check_quantities",
+    "date_relation",
     "check_dates",
     "check_numbers",
 ]
@@ -37,6 +41,8 @@ BOUND_SPAN = 2.0  # "more than X" is read as X..2X; "less than X" as X/2..X
 WINDOW = 2  # content words on each side of a number or date that name its event (its predicate, not its subject)
 
 _WORD = re.compile(r"[A-Za-z]+")
+# clause boundaries; not the comma of "12,000" or "December 22 , 1970", nor parentheses ("Hush (2016 film)")
+_CLAUSE = re.compile(r",(?!\s*\d)|;|:(?!\d)|\s[-\u2013\u2014]\s|\u2014")
 _STOP = set(
     "a an the of in on at to for by with from and or but as is are was were be been being has have had "
     "more than less over under about around nearly almost some least most up down into since until its "
@@ -56,7 +62,7 @@ class NumericCheck:
     """Outcome of comparing a claim's numbers and dates with one evidence sentence."""
 
     quantities: str = "none"  # none | agree | disagree | mixed | unmatched
-    dates: str = "none"  # none | agree | missing | other (dates another event) | differ
+    dates: str = "none"  # none | agree | missing (no date, or only a coarser one) | other (dates another event) | differ
     details: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -81,14 +87,25 @@ def quantities_agree(a: Quantity, b: Quantity) -> bool:
     return lo_a <= hi_b and lo_b <= hi_a
 
 
+def _content(text: str) -> list[str]:
+    return [w for w in (w.lower() for w in _WORD.findall(text)) if w not in _STOP]
+
+
 def event_words(text: str, start: int, end: int = -1) -> set[str]:
-    """The content words around a mention at text[start:end]: the last WINDOW before it and the first
-    WINDOW after it, stemmed crudely and with synonyms folded."""
-    before = [w.lower() for w in _WORD.findall(text[: max(start, 0)])]
-    content = [w for w in before if w not in _STOP][-WINDOW:]
+    """The content words around a mention at text[start:end], within its clause: the last WINDOW before
+    it and the first WINDOW after it (from the next clause when its own has none after it: "In 2011,
+    protests began"), stemmed crudely and with synonyms folded."""
+    start = max(start, 0)
+    cuts = [(m.start(), m.end()) for m in _CLAUSE.finditer(text)]
+    clause_start = max((b for a, b in cuts if b <= start), default=0)
+    content = _content(text[clause_start:start])[-WINDOW:]
     if end >= 0:
-        after = [w.lower() for w in _WORD.findall(text[end:])]
-        content += [w for w in after if w not in _STOP][:WINDOW]
+        pos = end
+        for a, b in [c for c in cuts if c[0] >= end] + [(len(text), len(text))]:
+            if words := _content(text[pos:a]):
+                content += words[:WINDOW]
+                break
+            pos = b
     return {_SYNONYMS.get(w, w[:5]) for w in content}
 
 
@@ -107,13 +124,15 @@ def _same_event(claim_text: str, a: Quantity | TimeExpression, ev_text: str, b: 
 
 def check_quantities(claim_text: str, claim: list[Quantity], ev_text: str, evidence: list[Quantity]) -> tuple[str, list[str]]:
     """Compares each claim quantity with the evidence quantities of the same event: "agree" when every
-    compared quantity agrees, "disagree" when none does, "mixed" otherwise, "unmatched" when none compares."""
+    compared quantity agrees, "disagree" when none does, "mixed" otherwise, "unmatched" when none compares.
+    The details also name the claim quantities left unchecked."""
     if not claim:
         return "none", []
     agreed, disagreed, details = 0, 0, []
     for q in claim:
         peers = [e for e in evidence if _same_event(claim_text, q, ev_text, e)]
         if not peers:
+            details.append(f"no figure for the event of {q.text!r}")
             continue
         match = next((e for e in peers if quantities_agree(q, e)), None)
         if match is not None:
@@ -127,19 +146,37 @@ def check_quantities(claim_text: str, claim: list[Quantity], ev_text: str, evide
     return ("agree" if agreed else "disagree" if disagreed else "unmatched"), details
 
 
+def date_relation(claim: TimeExpression, evidence: TimeExpression) -> str:
+    """Compares two dates as far as both state them (year, month, day): "same" when the evidence states
+    everything the claim does, "differ" when a part both state differs, "coarser" when the evidence
+    stops before the claim does ("2019" for "December 20, 2019")."""
+    for mine, theirs in ((claim.year, evidence.year), (claim.month, evidence.month), (claim.day, evidence.day)):
+        if mine is None:
+            return "same"
+        if theirs is None:
+            return "coarser"
+        if mine != theirs:
+            return "differ"
+    return "same"
+
+
 def check_dates(claim_text: str, claim: list[TimeExpression], ev_text: str, evidence: list[TimeExpression]) -> tuple[str, list[str]]:
-    """Checks whether the evidence states the claim's years (and months) for the same event."""
+    """Checks whether the evidence states the claim's dates (as far as the claim states them) for the same event."""
     dated = [d for d in claim if d.year is not None]
     if not dated:
         return "none", []
     outcome, details = "agree", []
     for d in dated:
         peers = [e for e in evidence if e.year is not None and _same_event(claim_text, d, ev_text, e)]
-        if any(e.year == d.year and (not d.month or e.month == d.month) for e in peers):
+        relations = {date_relation(d, e): e for e in reversed(peers)}  # the first peer of each relation
+        if "same" in relations:
             details.append(f"date {d.text!r} stated in the evidence")
-        elif peers:
-            details.append(f"claim says {d.text!r}; the evidence says {peers[0].text!r} for the same event")
+        elif "differ" in relations:
+            details.append(f"claim says {d.text!r}; the evidence says {relations['differ'].text!r} for the same event")
             outcome = "differ"
+        elif "coarser" in relations:
+            details.append(f"the evidence gives only {relations['coarser'].text!r} for {d.text!r}")
+            outcome = "missing" if outcome == "agree" else outcome
         elif any(e.year is not None for e in evidence):
             details.append(f"the evidence dates another event, not {d.text!r}")
             outcome = "other" if outcome in ("agree", "missing") else outcome
