@@ -1,9 +1,10 @@
-"""Verdict accuracy end to end at each relevance-gate setting, on the held-out labelled claims of
+"""Verdict accuracy end to end at each relevance-gate setting and refute threshold, on the held-out labelled claims of
 `factcheck train verdict-confidence` (SciFact dev split over the SciFact abstracts; FEVER dev split
 over every FEVER evidence text, about a third made NOT_ENOUGH_INFO by removing their evidence).
 
-Each claim is checked once with the gate off; the verdict under each gate is then recomputed from the
-recorded model probabilities, numeric checks and similarities (the gate changes nothing else).
+Each claim is checked once with the gate off; the verdict under each gate (and each probability a
+refutation needs, at the default gate) is then recomputed from the recorded model probabilities, numeric
+checks and similarities (neither changes anything else).
 The indexes are the ones `factcheck train verdict-confidence` builds (reused from --work-dir).
 
     .venv/bin/python benchmarks/bench_gate_open.py [--fever-claims 1000] [--write]
@@ -20,20 +21,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from docs_section import run_args, write_section  # noqa: E402
 
-from factcheck.verify.aggregate import adjust_probs, decide  # noqa: E402
+from factcheck.verify.aggregate import REFUTE_THRESHOLD, adjust_probs, decide  # noqa: E402
 from factcheck.verify.numeric import NumericCheck  # noqa: E402
 
 GATES = (0.0, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6)
+REFUTES = (0.5, 0.6, 0.7, 0.8)
 HEADING = "## Relevance gate, end to end"
 
 
-def verdict_at(result, gate: float) -> str:
-    """The verdict of a checked claim had the gate been `gate`."""
+def verdict_at(result, gate: float, refute: float = REFUTE_THRESHOLD) -> str:
+    """The verdict of a checked claim had the gate been `gate` and the refute threshold `refute`."""
     adjusted = []
     for e in result.evidence:
         model = (e.probs["model_entailment"], e.probs["model_contradiction"], e.probs["model_neutral"])
         adjusted.append(adjust_probs(model, NumericCheck(**e.numeric), e.scores.get("similarity", 1.0) >= gate)[0])
-    return decide(adjusted).verdict
+    return decide(adjusted, refute=refute).verdict
 
 
 def check_with_gate_off(data, verifier, work_dir: Path) -> list:
@@ -52,6 +54,24 @@ def check_with_gate_off(data, verifier, work_dir: Path) -> list:
     return results
 
 
+def scores(gold: list[str], pred: list[str]) -> dict[str, float]:
+    """Verdict accuracy, macro-F1, REFUTED precision and recall, SUPPORTED recall, and how often
+    claims with evidence are called NOT_ENOUGH_INFO (missed) and claims without it rightly are."""
+    from sklearn.metrics import f1_score, precision_score, recall_score
+
+    found = [p for g, p in zip(gold, pred) if g != "NOT_ENOUGH_INFO"]
+    nei = [p for g, p in zip(gold, pred) if g == "NOT_ENOUGH_INFO"]
+    return {
+        "accuracy": sum(g == p for g, p in zip(gold, pred)) / len(gold),
+        "macro_f1": f1_score(gold, pred, average="macro", labels=sorted(set(gold)), zero_division=0),
+        "refuted_precision": precision_score(gold, pred, labels=["REFUTED"], average="macro", zero_division=0),
+        "refuted_recall": recall_score(gold, pred, labels=["REFUTED"], average="macro", zero_division=0),
+        "supported_recall": recall_score(gold, pred, labels=["SUPPORTED"], average="macro", zero_division=0),
+        "missed": sum(p == "NOT_ENOUGH_INFO" for p in found) / max(1, len(found)),
+        "nei_right": sum(p == "NOT_ENOUGH_INFO" for p in nei) / max(1, len(nei)),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work-dir", type=Path, default=Path("runs/verdict-confidence"))
@@ -59,36 +79,40 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write the section into docs/benchmarks.md")
     args = parser.parse_args()
 
-    from sklearn.metrics import f1_score
-
     from factcheck.settings import data_dir
     from factcheck.train.verdicts import fever_dev, scifact_dev
     from factcheck.verify import load_verifier
     from factcheck.verify.aggregate import MIN_SIMILARITY
 
     verifier = load_verifier("bundled")
-    rows = []
+    gate_rows, refute_rows = [], []
     for data in (scifact_dev(data_dir()), fever_dev(data_dir(), claims=args.fever_claims)):
         results = check_with_gate_off(data, verifier, args.work_dir)
         gold = [ex.label for ex in data.examples]
+        name = f"{data.name} ({len(gold)} claims)"
         for gate in GATES:
-            pred = [verdict_at(r, gate) for r in results]
-            accuracy = sum(g == p for g, p in zip(gold, pred)) / len(gold)
-            macro = f1_score(gold, pred, average="macro", labels=sorted(set(gold)), zero_division=0)
-            found = [p for g, p in zip(gold, pred) if g != "NOT_ENOUGH_INFO"]
-            missed = sum(p == "NOT_ENOUGH_INFO" for p in found) / max(1, len(found))
-            nei = [p for g, p in zip(gold, pred) if g == "NOT_ENOUGH_INFO"]
-            nei_right = sum(p == "NOT_ENOUGH_INFO" for p in nei) / max(1, len(nei))
-            rows.append(f"| {data.name} ({len(gold)} claims) | {gate}{' (default)' if gate == MIN_SIMILARITY else ''} | "
-                        f"{accuracy:.3f} | {macro:.3f} | {missed:.2f} | {nei_right:.2f} |")
-    table = "\n".join(["| held-out claims | gate (cosine) | verdict accuracy | macro-F1 | supported/refuted claims called NEI | NEI claims called NEI |",
-                       "|---|---|---|---|---|---|", *rows])
+            m = scores(gold, [verdict_at(r, gate) for r in results])
+            gate_rows.append(f"| {name} | {gate}{' (default)' if gate == MIN_SIMILARITY else ''} | {m['accuracy']:.3f} | "
+                             f"{m['macro_f1']:.3f} | {m['missed']:.2f} | {m['nei_right']:.2f} |")
+        for refute in REFUTES:
+            m = scores(gold, [verdict_at(r, MIN_SIMILARITY, refute) for r in results])
+            refute_rows.append(f"| {name} | {refute}{' (default)' if refute == REFUTE_THRESHOLD else ''} | "
+                               f"{m['accuracy']:.3f} | {m['macro_f1']:.3f} | {m['refuted_precision']:.3f} | "
+                               f"{m['refuted_recall']:.3f} | {m['supported_recall']:.3f} |")
+    gates = "\n".join(["| held-out claims | gate (cosine) | verdict accuracy | macro-F1 | supported/refuted claims called NEI | NEI claims called NEI |",
+                       "|---|---|---|---|---|---|", *gate_rows])
+    refutes = "\n".join(["| held-out claims | refute threshold | verdict accuracy | macro-F1 | REFUTED precision | REFUTED recall | SUPPORTED recall |",
+                         "|---|---|---|---|---|---|---|", *refute_rows])
     text = f"""{HEADING}
 
 Verdict model `{verifier.name}`; every claim checked once with the gate off, the verdict recomputed
-for each gate from the recorded probabilities, numeric checks and similarities.
+for each gate (refute threshold {REFUTE_THRESHOLD}) from the recorded probabilities, numeric checks and similarities.
 
-{table}
+{gates}
+
+The probability a refutation needs (`REFUTE_THRESHOLD`; support needs 0.5), at the default gate:
+
+{refutes}
 
     .venv/bin/python benchmarks/bench_gate_open.py{run_args()}
 """

@@ -123,6 +123,13 @@ def test_decide_verdicts():
     assert nei.verdict == "NOT_ENOUGH_INFO" and abs(nei.confidence - 0.8) < 1e-9
 
 
+def test_a_refutation_needs_more_than_a_support():
+    assert decide([(0.55, 0.05, 0.4)]).verdict == "SUPPORTED"
+    assert decide([(0.05, 0.55, 0.4)]).verdict == "NOT_ENOUGH_INFO"
+    assert decide([(0.05, 0.55, 0.4)], refute=0.5).verdict == "REFUTED"
+    assert decide([(0.8, 0.1, 0.1), (0.1, 0.55, 0.35)]).verdict == "SUPPORTED"
+
+
 def test_agreeing_numbers_turn_a_wording_contradiction_into_support():
     result = check("The conflict in Syria has killed half a million people.", RESOLUTION)
     probs, why = adjust_probs((0.06, 0.58, 0.36), result)

@@ -50,6 +50,7 @@ def test_replace_section_touches_only_its_own_section():
     assert new.index("## Index") < new.index("## Verdict model") < new.index("## Other")
     appended = replace_section("# B\n\n## Index\n\nx\n", "## Verdict model\n\ny\n")
     assert appended.endswith("## Verdict model\n\ny\n")
+    assert replace_section(appended, "## Verdict model\n\nz\n").endswith("## Index\n\nx\n\n## Verdict model\n\nz\n")
 
 
 def _overconfident_verdicts(n, seed):

@@ -221,4 +221,5 @@ def replace_section(text: str, section: str, heading: str = "## Verdict model") 
     if start is None:
         return text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
     end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    return "".join(lines[:start]) + section.rstrip("\n") + "\n\n" + "".join(lines[end:]).lstrip("\n")
+    rest = "".join(lines[end:]).lstrip("\n")
+    return "".join(lines[:start]) + section.rstrip("\n") + ("\n\n" + rest if rest else "\n")
