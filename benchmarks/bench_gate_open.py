@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from docs_section import run_args, write_section  # noqa: E402
 
-from factcheck.verify.aggregate import REFUTE_THRESHOLD, adjust_probs, decide  # noqa: E402
+from factcheck.verify.aggregate import REFUTE_THRESHOLD, adjust_probs, decide, is_relevant  # noqa: E402
 from factcheck.verify.numeric import NumericCheck  # noqa: E402
 
 GATES = (0.0, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6)
@@ -34,7 +34,8 @@ def verdict_at(result, gate: float, refute: float = REFUTE_THRESHOLD) -> str:
     adjusted = []
     for e in result.evidence:
         model = (e.probs["model_entailment"], e.probs["model_contradiction"], e.probs["model_neutral"])
-        adjusted.append(adjust_probs(model, NumericCheck(**e.numeric), e.scores.get("similarity", 1.0) >= gate)[0])
+        check = NumericCheck(**e.numeric)
+        adjusted.append(adjust_probs(model, check, is_relevant(e.scores.get("similarity", 1.0), check, gate))[0])
     return decide(adjusted, refute=refute).verdict
 
 

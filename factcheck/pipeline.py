@@ -16,7 +16,7 @@ import numpy as np
 
 from factcheck.evidence import candidate_sentences, mmr_select, prefilter
 from factcheck.records import STANCES, CheckResult, Claim, Evidence, Quantity, SearchHit, TimeExpression
-from factcheck.verify.aggregate import MIN_SIMILARITY, adjust_probs, decide, stance_of
+from factcheck.verify.aggregate import MIN_SIMILARITY, adjust_probs, decide, is_relevant, stance_of
 from factcheck.verify.numeric import check_numbers
 
 __all__ = ["Checker", "rationale_for", "NumberParser"]
@@ -141,7 +141,7 @@ class Checker:
         for e, p in zip(evidence, probs):
             ev_q, ev_d = self.parse_numbers(e.sentence)
             check = check_numbers(claim.text, claim_q, claim_d, e.sentence, ev_q, ev_d)
-            relevant = e.scores.get("similarity", 1.0) >= self.min_similarity
+            relevant = is_relevant(e.scores.get("similarity", 1.0), check, self.min_similarity)
             adj, why = adjust_probs(tuple(float(x) for x in p), check, relevant)
             e.probs = {"model_" + s: round(float(v), 4) for s, v in zip(STANCES, p)} | {
                 s: round(v, 4) for s, v in zip(STANCES, adj)

@@ -5,7 +5,7 @@ import pytest
 from factcheck.claims.dates import find_dates
 from factcheck.claims.quantities import find_quantities
 from factcheck.records import Quantity
-from factcheck.verify.aggregate import adjust_probs, decide
+from factcheck.verify.aggregate import adjust_probs, decide, is_relevant
 from factcheck.verify.numeric import check_numbers, event_words, quantities_agree
 
 HALF_MILLION = Quantity("half a million people", 500_000, "people", "approx")
@@ -150,3 +150,13 @@ def test_a_share_is_not_compared_with_a_count():
 def test_off_topic_evidence_counts_for_nothing():
     probs, why = adjust_probs((0.1, 0.8, 0.1), check("Paris is big.", "Rome is old."), relevant=False)
     assert probs == (0.0, 0.0, 1.0) and "not about the claim" in why
+
+
+def test_evidence_with_the_claims_date_for_the_same_event_passes_a_lower_gate():
+    claim = "The war began in 2011."
+    agreeing = check(claim, "It was the highest-level meeting since the war in Syria began in 2011.")
+    assert agreeing.dates == "agree"
+    assert is_relevant(0.43, agreeing) and not is_relevant(0.35, agreeing)
+    other = check(claim, "The Arab League suspended Syria's membership in November 2011.")
+    assert not is_relevant(0.43, other) and is_relevant(0.5, other)
+    assert is_relevant(0.2, other, gate=0.0)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from factcheck.records import STANCES
 from factcheck.verify.numeric import NumericCheck
 
-__all__ = ["adjust_probs", "stance_of", "decide", "Decision", "ON_TOPIC", "SUPPORT_THRESHOLD", "REFUTE_THRESHOLD",
-           "MIN_SIMILARITY"]
+__all__ = ["adjust_probs", "is_relevant", "stance_of", "decide", "Decision", "ON_TOPIC", "SUPPORT_THRESHOLD", "REFUTE_THRESHOLD",
+           "MIN_SIMILARITY", "MIN_SIMILARITY_AGREEING"]
 
 ON_TOPIC = 0.5  # entailment + contradiction mass above which the evidence is about the claim
 SUPPORT_THRESHOLD = 0.5  # support counts for the verdict from this probability on
@@ -24,6 +24,18 @@ REFUTE_THRESHOLD = 0.6
 # model reads unrelated sentences as contradictions too often. At 0.5 the gate keeps 84% of FEVER's
 # gold evidence sentences (docs/benchmarks.md, "Verdicts end to end").
 MIN_SIMILARITY = 0.5
+# Evidence that states the claim's own figure or date for the same event is about the claim even when the
+# embeddings are less close, down to this ("since the war in Syria began in 2011" for "The war began in
+# 2011": 0.43; docs/benchmarks.md, "Relevance gate, end to end").
+MIN_SIMILARITY_AGREEING = 0.4
+
+
+def is_relevant(similarity: float, check: NumericCheck, gate: float = MIN_SIMILARITY) -> bool:
+    """The relevance gate: evidence counts when its cosine with the claim reaches `gate`, or
+    MIN_SIMILARITY_AGREEING when its numbers or dates agree with the claim's for the same event."""
+    if similarity >= gate:
+        return True
+    return similarity >= min(gate, MIN_SIMILARITY_AGREEING) and "agree" in (check.quantities, check.dates)
 
 
 def adjust_probs(
