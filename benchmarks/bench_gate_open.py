@@ -1,10 +1,11 @@
-"""Verdict accuracy end to end at each relevance-gate setting and refute threshold, on the held-out labelled claims of
+"""Verdict accuracy end to end at each relevance gate, refute threshold and conflict threshold, on the held-out labelled claims of
 `factcheck train verdict-confidence` (SciFact dev split over the SciFact abstracts; FEVER dev split
 over every FEVER evidence text, about a third made NOT_ENOUGH_INFO by removing their evidence).
 
-Each claim is checked once with the gate off; the verdict under each gate (and each probability a
-refutation needs, at the default gate) is then recomputed from the recorded model probabilities, numeric
-checks and similarities (neither changes anything else).
+Each claim is checked once with the gate off; the verdict under each gate (and, at the default gate, each
+probability a refutation needs and each level at which two-sided evidence stays CONFLICTING) is then
+recomputed from the recorded model probabilities, numeric checks and similarities (none of them changes
+anything else).
 The indexes are the ones `factcheck train verdict-confidence` builds (reused from --work-dir).
 
     .venv/bin/python benchmarks/bench_gate_open.py [--fever-claims 1000] [--write]
@@ -21,22 +22,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from docs_section import run_args, write_section  # noqa: E402
 
-from factcheck.verify.aggregate import REFUTE_THRESHOLD, adjust_probs, decide, is_relevant  # noqa: E402
+from factcheck.verify.aggregate import CONFLICT_THRESHOLD, REFUTE_THRESHOLD, adjust_probs, decide, is_relevant  # noqa: E402
 from factcheck.verify.numeric import NumericCheck  # noqa: E402
 
 GATES = (0.0, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6)
 REFUTES = (0.5, 0.6, 0.7, 0.8)
+CONFLICTS = (0.0, 0.8, 0.9, 0.95)  # 0.0: CONFLICTING whenever both sides pass (before 2026-11-28)
 HEADING = "## Relevance gate, end to end"
 
 
-def verdict_at(result, gate: float, refute: float = REFUTE_THRESHOLD) -> str:
-    """The verdict of a checked claim had the gate been `gate` and the refute threshold `refute`."""
+def verdict_at(result, gate: float, refute: float = REFUTE_THRESHOLD, conflict: float = CONFLICT_THRESHOLD) -> str:
+    """The verdict of a checked claim had the gate, refute and conflict thresholds been these."""
     adjusted = []
     for e in result.evidence:
         model = (e.probs["model_entailment"], e.probs["model_contradiction"], e.probs["model_neutral"])
         check = NumericCheck(**e.numeric)
         adjusted.append(adjust_probs(model, check, is_relevant(e.scores.get("similarity", 1.0), check, gate))[0])
-    return decide(adjusted, refute=refute).verdict
+    return decide(adjusted, refute=refute, conflict=conflict).verdict
 
 
 def check_with_gate_off(data, verifier, work_dir: Path) -> list:
@@ -86,7 +88,7 @@ def main() -> None:
     from factcheck.verify.aggregate import MIN_SIMILARITY
 
     verifier = load_verifier("bundled")
-    gate_rows, refute_rows = [], []
+    gate_rows, refute_rows, conflict_rows = [], [], []
     for data in (scifact_dev(data_dir()), fever_dev(data_dir(), claims=args.fever_claims)):
         results = check_with_gate_off(data, verifier, args.work_dir)
         gold = [ex.label for ex in data.examples]
@@ -100,10 +102,17 @@ def main() -> None:
             refute_rows.append(f"| {name} | {refute}{' (default)' if refute == REFUTE_THRESHOLD else ''} | "
                                f"{m['accuracy']:.3f} | {m['macro_f1']:.3f} | {m['refuted_precision']:.3f} | "
                                f"{m['refuted_recall']:.3f} | {m['supported_recall']:.3f} |")
+        for conflict in CONFLICTS:
+            pred = [verdict_at(r, MIN_SIMILARITY, conflict=conflict) for r in results]
+            m = scores(gold, pred)
+            conflict_rows.append(f"| {name} | {conflict}{' (default)' if conflict == CONFLICT_THRESHOLD else ''} | "
+                                 f"{pred.count('CONFLICTING')} | {m['accuracy']:.3f} | {m['macro_f1']:.3f} |")
     gates = "\n".join(["| held-out claims | gate (cosine) | verdict accuracy | macro-F1 | supported/refuted claims called NEI | NEI claims called NEI |",
                        "|---|---|---|---|---|---|", *gate_rows])
     refutes = "\n".join(["| held-out claims | refute threshold | verdict accuracy | macro-F1 | REFUTED precision | REFUTED recall | SUPPORTED recall |",
                          "|---|---|---|---|---|---|---|", *refute_rows])
+    conflicts = "\n".join(["| held-out claims | conflict threshold | CONFLICTING verdicts | verdict accuracy | macro-F1 |",
+                           "|---|---|---|---|---|", *conflict_rows])
     text = f"""{HEADING}
 
 Verdict model `{verifier.name}`; every claim checked once with the gate off, the verdict recomputed
@@ -114,6 +123,11 @@ for each gate (refute threshold {REFUTE_THRESHOLD}) from the recorded probabilit
 The probability a refutation needs (`REFUTE_THRESHOLD`; support needs 0.5), at the default gate:
 
 {refutes}
+
+When support and refutation both pass, the verdict stays CONFLICTING only if both reach the conflict
+threshold (`CONFLICT_THRESHOLD`); below it the stronger side wins. At the default gate and refute threshold:
+
+{conflicts}
 
     .venv/bin/python benchmarks/bench_gate_open.py{run_args()}
 """

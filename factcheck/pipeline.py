@@ -169,8 +169,12 @@ def rationale_for(result: CheckResult) -> str:
 
     if result.verdict == "SUPPORTED":
         text = f"Supported by {len(support)} evidence sentence(s); strongest: {cite(support[0])}."
+        if refute:
+            text += f" Outweighed, reading the other way: {cite(refute[0])}."
     elif result.verdict == "REFUTED":
         text = f"Refuted by {len(refute)} evidence sentence(s); strongest: {cite(refute[0])}."
+        if support:
+            text += f" Outweighed, reading the other way: {cite(support[0])}."
     elif result.verdict == "CONFLICTING":
         text = f"The evidence points both ways: {cite(support[0])} supports it, while {cite(refute[0])} contradicts it."
     elif result.evidence:

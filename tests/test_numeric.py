@@ -118,7 +118,7 @@ def test_decide_verdicts():
     assert decide([]).verdict == "NOT_ENOUGH_INFO"
     assert decide([(0.9, 0.05, 0.05), (0.1, 0.1, 0.8)]).verdict == "SUPPORTED"
     assert decide([(0.1, 0.8, 0.1)]).verdict == "REFUTED"
-    assert decide([(0.8, 0.1, 0.1), (0.1, 0.85, 0.05)]).verdict == "CONFLICTING"
+    assert decide([(0.95, 0.03, 0.02), (0.05, 0.92, 0.03)]).verdict == "CONFLICTING"
     nei = decide([(0.2, 0.2, 0.6)])
     assert nei.verdict == "NOT_ENOUGH_INFO" and abs(nei.confidence - 0.8) < 1e-9
 
@@ -128,6 +128,12 @@ def test_a_refutation_needs_more_than_a_support():
     assert decide([(0.05, 0.55, 0.4)]).verdict == "NOT_ENOUGH_INFO"
     assert decide([(0.05, 0.55, 0.4)], refute=0.5).verdict == "REFUTED"
     assert decide([(0.8, 0.1, 0.1), (0.1, 0.55, 0.35)]).verdict == "SUPPORTED"
+
+
+def test_below_the_conflict_threshold_the_stronger_side_wins():
+    assert decide([(0.8, 0.1, 0.1), (0.1, 0.85, 0.05)]).verdict == "REFUTED"
+    assert decide([(0.88, 0.1, 0.02), (0.1, 0.7, 0.2)]).verdict == "SUPPORTED"
+    assert decide([(0.8, 0.1, 0.1), (0.1, 0.85, 0.05)], conflict=0.0).verdict == "CONFLICTING"
 
 
 def test_agreeing_numbers_turn_a_wording_contradiction_into_support():
