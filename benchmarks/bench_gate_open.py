@@ -124,8 +124,8 @@ The probability a refutation needs (`REFUTE_THRESHOLD`; support needs 0.5), at t
 
 {refutes}
 
-When support and refutation both pass, the verdict stays CONFLICTING only if both reach the conflict
-threshold (`CONFLICT_THRESHOLD`); below it the stronger side wins. At the default gate and refute threshold:
+When support and refutation both pass, a stronger support wins unless the refutation reaches the conflict
+threshold (`CONFLICT_THRESHOLD`) too; otherwise the verdict is CONFLICTING. At the default gate and refute threshold:
 
 {conflicts}
 

@@ -130,10 +130,10 @@ def test_a_refutation_needs_more_than_a_support():
     assert decide([(0.8, 0.1, 0.1), (0.1, 0.55, 0.35)]).verdict == "SUPPORTED"
 
 
-def test_below_the_conflict_threshold_the_stronger_side_wins():
-    assert decide([(0.8, 0.1, 0.1), (0.1, 0.85, 0.05)]).verdict == "REFUTED"
+def test_a_stronger_support_outweighs_a_refutation_under_the_conflict_threshold():
     assert decide([(0.88, 0.1, 0.02), (0.1, 0.7, 0.2)]).verdict == "SUPPORTED"
-    assert decide([(0.8, 0.1, 0.1), (0.1, 0.85, 0.05)], conflict=0.0).verdict == "CONFLICTING"
+    assert decide([(0.88, 0.1, 0.02), (0.1, 0.7, 0.2)], conflict=0.0).verdict == "CONFLICTING"
+    assert decide([(0.8, 0.1, 0.1), (0.1, 0.85, 0.05)]).verdict == "CONFLICTING"  # a refutation never outweighs a support
 
 
 def test_agreeing_numbers_turn_a_wording_contradiction_into_support():
