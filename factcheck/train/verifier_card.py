@@ -148,10 +148,13 @@ All of these are built from the training side of each split; `--max-pairs` sampl
 ## Limits
 
 A small model trained on two CPU cores: it is weaker than large NLI models
-(e.g. cross-encoder/nli-deberta-v3-base, usable with `--model` when online). Its neutral class is
+(e.g. cross-encoder/nli-deberta-v3-base, usable with `--verifier` when online). Its neutral class is
 learnt mostly from retrieved passages, yet on held-out retrieved non-evidence it still calls
 {_nei_miss(report)} of passages entailment or contradiction (see nei_dev), and it is weakest on
-scientific text (SciFact). The pipeline adds the relevance gate and numeric and date checks on top of it.
+scientific text (SciFact). It often reads a paraphrase made with a negation as a contradiction
+("the US does not support normalisation" against "the US voiced its opposition to normalisation":
+contradiction 0.90). The pipeline adds the relevance gate and numeric and date checks on top of it, needs
+0.6 for a refutation, and never lets a refutation outweigh a stronger support (docs/ARCHITECTURE.md).
 """
 
 
