@@ -167,14 +167,11 @@ def rationale_for(result: CheckResult) -> str:
     def cite(e: Evidence) -> str:
         return f"“{e.sentence}” ({e.title or e.doc_id}; {e.why})"
 
-    if result.verdict == "SUPPORTED":
-        text = f"Supported by {len(support)} evidence sentence(s); strongest: {cite(support[0])}."
-        if refute:
-            text += f" Outweighed, reading the other way: {cite(refute[0])}."
-    elif result.verdict == "REFUTED":
-        text = f"Refuted by {len(refute)} evidence sentence(s); strongest: {cite(refute[0])}."
-        if support:
-            text += f" Outweighed, reading the other way: {cite(support[0])}."
+    if result.verdict in ("SUPPORTED", "REFUTED"):
+        found, other = (support, refute) if result.verdict == "SUPPORTED" else (refute, support)
+        text = f"{result.verdict.capitalize()} by {len(found)} evidence sentence(s); strongest: {cite(found[0])}."
+        if other:
+            text += f" Outweighed, reading the other way: {cite(other[0])}."
     elif result.verdict == "CONFLICTING":
         text = f"The evidence points both ways: {cite(support[0])} supports it, while {cite(refute[0])} contradicts it."
     elif result.evidence:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from factcheck.train.verifier import SPECIALISTS
+
 __all__ = [
     "render_card",
     "scores_table",
@@ -21,6 +23,7 @@ TARGETS = {
     "entities": ("accuracy", None),
     "negations": ("accuracy", None),
 }
+SPECIALIST_NAMES = tuple(name for name, *_ in SPECIALISTS)  # the `--soup` stages, as named in the run info
 _WHAT = {
     "fever_dev": "FEVER pairs, held-out 15% of claims (entailment vs refuted)",
     "snli_test": "SNLI test (never trained on)",
@@ -79,11 +82,13 @@ def _repair_line(repair: dict | None) -> str:
 
 def _soup_line(train: dict) -> str:
     """The specialist stages and the weight average (`--soup`), when the run had them."""
-    stages = [(name, train[name]) for name in ("snli", "scifact") if name in train]
+    stages = [(name, train[name]) for name in SPECIALIST_NAMES if name in train]
     if not stages:
         return ""
     parts = ", ".join(f"{name} ({s.get('pairs', '?')} pairs, {s.get('minutes', '?')} min)" for name, s in stages)
-    return (f"- Then two specialist stages branch from the repaired model, 1 epoch at lr 2e-05 each: {parts}; "
+    cfg = stages[0][1].get("config", {})
+    return (f"- Then two specialist stages branch from the repaired model, {cfg.get('epochs', '?')} epoch at lr "
+            f"{cfg.get('lr', '?')} each: {parts}; "
             "SNLI dev once, or SciFact and its hard negatives twice over, each with replayed training pairs. "
             "The shipped weights are the uniform average of the repaired model and the two specialists "
             "(a model soup, Wortsman et al. 2022), which keeps most of each stage's gain with less forgetting.\n")
@@ -160,7 +165,7 @@ contradiction 0.90). The pipeline adds the relevance gate and numeric and date c
 
 def _later_minutes(train: dict) -> float:
     """Minutes of the stages after the first (repair, specialists)."""
-    return round(sum((train.get(k) or {}).get("minutes") or 0 for k in ("repair", "snli", "scifact")), 2)
+    return round(sum((train.get(k) or {}).get("minutes") or 0 for k in ("repair", *SPECIALIST_NAMES)), 2)
 
 
 def _rate(train: dict) -> str:

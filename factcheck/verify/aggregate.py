@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from factcheck.records import STANCES
 from factcheck.verify.numeric import NumericCheck
 
-__all__ = ["adjust_probs", "is_relevant", "stance_of", "decide", "Decision", "ON_TOPIC", "SUPPORT_THRESHOLD", "REFUTE_THRESHOLD",
-           "CONFLICT_THRESHOLD",
-           "MIN_SIMILARITY", "MIN_SIMILARITY_AGREEING"]
+__all__ = [
+    "adjust_probs", "is_relevant", "stance_of", "decide", "Decision", "ON_TOPIC", "SUPPORT_THRESHOLD",
+    "REFUTE_THRESHOLD", "CONFLICT_THRESHOLD", "MIN_SIMILARITY", "MIN_SIMILARITY_AGREEING",
+]
 
 ON_TOPIC = 0.5  # entailment + contradiction mass above which the evidence is about the claim
 SUPPORT_THRESHOLD = 0.5  # support counts for the verdict from this probability on
