@@ -16,7 +16,16 @@ import numpy as np
 
 from factcheck.evidence import candidate_sentences, mmr_select, prefilter
 from factcheck.records import STANCES, CheckResult, Claim, Evidence, Quantity, SearchHit, TimeExpression
-from factcheck.verify.aggregate import MIN_SIMILARITY, adjust_probs, decide, is_relevant, stance_of
+from factcheck.verify.aggregate import (
+    MIN_SIMILARITY,
+    REFUTE_THRESHOLD,
+    SET_ASIDE,
+    SUPPORT_THRESHOLD,
+    adjust_probs,
+    decide,
+    is_relevant,
+    stance_of,
+)
 from factcheck.verify.numeric import check_numbers
 
 __all__ = ["Checker", "rationale_for", "NumberParser"]
@@ -143,9 +152,11 @@ class Checker:
             check = check_numbers(claim.text, claim_q, claim_d, e.sentence, ev_q, ev_d)
             relevant = is_relevant(e.scores.get("similarity", 1.0), check, self.min_similarity)
             adj, why = adjust_probs(tuple(float(x) for x in p), check, relevant)
-            e.probs = {"model_" + s: round(float(v), 4) for s, v in zip(STANCES, p)} | {
-                s: round(v, 4) for s, v in zip(STANCES, adj)
-            }
+            e.probs = {"model_" + s: round(float(v), 4) for s, v in zip(STANCES, p)}
+            if adj == SET_ASIDE:  # the model's reading is kept, but no made-up "neutral 1.00"
+                e.set_aside = why if relevant else f"{why}: cosine {e.scores.get('similarity', 0):.2f}"
+            else:
+                e.probs |= {s: round(v, 4) for s, v in zip(STANCES, adj)}
             e.stance = stance_of(adj)
             e.numeric = check.to_dict()
             e.why = why or f"the verdict model reads it as {e.stance}"
@@ -155,12 +166,13 @@ class Checker:
         evidence = [evidence[i] for i in order]
         confidence = self.calibration(decision.verdict, decision.confidence) if self.calibration else decision.confidence
         result = CheckResult(claim, decision.verdict, round(confidence, 4), evidence, models=dict(self.models))
-        result.rationale = rationale_for(result)
+        result.rationale = rationale_for(result, decision.leaning)
         return result
 
 
-def rationale_for(result: CheckResult) -> str:
-    """One paragraph that explains the verdict from the evidence."""
+def rationale_for(result: CheckResult, leaning: str = "") -> str:
+    """One paragraph that explains the verdict from the evidence; `leaning`: the verdict a NOT_ENOUGH_INFO
+    withholds because its evidence stayed under the threshold (see `decide`)."""
     support = [e for e in result.evidence if e.stance == "entailment"]
     refute = [e for e in result.evidence if e.stance == "contradiction"]
 
@@ -174,6 +186,14 @@ def rationale_for(result: CheckResult) -> str:
             text += f" Outweighed, reading the other way: {cite(other[0])}."
     elif result.verdict == "CONFLICTING":
         text = f"The evidence points both ways: {cite(support[0])} supports it, while {cite(refute[0])} contradicts it."
+    elif leaning:
+        stance, need = ("entailment", SUPPORT_THRESHOLD) if leaning == "SUPPORTED" else ("contradiction", REFUTE_THRESHOLD)
+        best = max(result.evidence, key=lambda e: e.probs.get(stance, 0.0))
+        text = (
+            f"The evidence leans toward {leaning} but does not settle it: {cite(best)} reads as {stance} "
+            f"{best.probs.get(stance, 0.0):.2f}, and factcheck says {leaning} only from {need} on, where its "
+            f"{leaning} verdicts were right at least 85% of the time on held-out claims."
+        )
     elif result.evidence:
         text = (
             f"None of the {len(result.evidence)} closest evidence sentences establishes or refutes the claim; "

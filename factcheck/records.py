@@ -154,6 +154,16 @@ class Evidence:
     scores: dict[str, float] = field(default_factory=dict)  # retrieval scores
     numeric: dict[str, Any] = field(default_factory=dict)  # quantity/date check outcome
     why: str = ""
+    set_aside: str = ""  # why the verdict rules set it aside (empty: it counted for the verdict)
+
+    def reading(self) -> str:
+        """How the evidence counted, for reports: "contradiction 0.81", or "set aside (…); the model read
+        contradiction 0.81" when the rules did not let it count."""
+        if not self.set_aside:
+            return f"{self.stance} {self.probs.get(self.stance, 0):.2f}"
+        model = {s: self.probs.get("model_" + s, 0.0) for s in STANCES}
+        top = max(model, key=model.get)
+        return f"set aside ({self.set_aside}); the model read {top} {model[top]:.2f}"
 
 
 @dataclass

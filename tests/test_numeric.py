@@ -166,3 +166,14 @@ def test_evidence_with_the_claims_date_for_the_same_event_passes_a_lower_gate():
     other = check(claim, "The Arab League suspended Syria's membership in November 2011.")
     assert not is_relevant(0.43, other) and is_relevant(0.5, other)
     assert is_relevant(0.2, other, gate=0.0)
+
+
+def test_evidence_under_the_thresholds_leans_but_gives_no_verdict():
+    from factcheck.verify.aggregate import LEAN_REFUTE, LEAN_SUPPORT, REFUTE_THRESHOLD, SUPPORT_THRESHOLD
+
+    refuting = decide([(0.05, (LEAN_REFUTE + REFUTE_THRESHOLD) / 2, 0.1)], refute=max(REFUTE_THRESHOLD, LEAN_REFUTE + 0.1))
+    assert refuting.verdict == "NOT_ENOUGH_INFO" and refuting.leaning == "REFUTED"
+    supporting = decide([((LEAN_SUPPORT + 1.0) / 2, 0.05, 0.1)], support=1.0)
+    assert supporting.verdict == "NOT_ENOUGH_INFO" and supporting.leaning == "SUPPORTED"
+    assert decide([(0.2, 0.2, 0.6)]).leaning == ""
+    assert decide([(SUPPORT_THRESHOLD, 0.0, 0.0)]).verdict == "SUPPORTED"

@@ -1,6 +1,7 @@
 """The checking pipeline with small stand-ins for the retriever, embedder and verdict model."""
 
 import re
+import zlib
 
 import numpy as np
 
@@ -28,7 +29,7 @@ class Embedder:
         out = np.zeros((len(texts), 64), dtype=np.float32)
         for i, t in enumerate(texts):
             for w in re.findall(r"[a-z]+", t.lower()):
-                out[i, hash(w) % 64] += 1
+                out[i, zlib.crc32(w.encode()) % 64] += 1  # stable across processes, unlike hash()
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
 
 
@@ -123,3 +124,12 @@ def test_verdict_confidence_goes_through_the_calibration():
     assert r.confidence == 0.42
     assert r.models["confidence"] == "calibrated per verdict"
     assert plain.models["confidence"] == "raw score (uncalibrated)"
+
+
+def test_evidence_set_aside_by_the_gate_keeps_the_models_reading():
+    r = checker(min_similarity=0.99).check_one("The Caesar Act became law.")
+    assert r.verdict == "NOT_ENOUGH_INFO"
+    aside = [e for e in r.evidence if e.set_aside]
+    assert aside and all("neutral" not in e.probs for e in aside)  # no made-up "neutral 1.00"
+    assert all(e.reading().startswith("set aside (not about the claim") for e in aside)
+    assert any("the model read entailment 0.90" in e.reading() for e in aside)

@@ -41,7 +41,7 @@ def _print_result(result) -> None:
     typer.secho(f"{result.verdict} ({result.confidence:.2f})  {result.claim.text}", fg=colour, bold=True)
     typer.echo(f"  {result.rationale}")
     for e in result.evidence[:3]:
-        typer.echo(f"  - [{e.stance} {e.probs.get(e.stance, 0):.2f}] {e.sentence}  ({e.title or e.doc_id}, {e.source})")
+        typer.echo(f"  - [{e.reading()}] {e.sentence}  ({e.title or e.doc_id}, {e.source})")
 
 
 def _summary(results, out: Optional[Path]) -> dict:

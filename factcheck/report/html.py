@@ -66,7 +66,7 @@ def _card(number: int, r: CheckResult) -> str:
         link = f'<a href="{escape(href, quote=True)}">{escape(e.title or e.doc_id)}</a>' if href else escape(e.title or e.doc_id)
         why = f" <i>{escape(e.why)}</i>" if e.why else ""
         rows.append(
-            f'<div class="ev"><b>{escape(e.stance)}</b> {e.probs.get(e.stance, 0):.2f} · “{escape(e.sentence)}” · {link}{why}</div>'
+            f'<div class="ev"><b>{escape(e.reading())}</b> · “{escape(e.sentence)}” · {link}{why}</div>'
         )
     return (
         f'<div class="card" id="claim-{number}" style="border-left-color:{colour}">'

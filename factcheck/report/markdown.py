@@ -28,5 +28,5 @@ def markdown_report(results: list[CheckResult], title: str = "Fact-check report"
         lines += ["", f"## {i}. {r.claim.text}", "", f"**{r.verdict}** (confidence {r.confidence:.2f}). {r.rationale}", ""]
         for e in r.evidence:
             where = e.url or e.source or e.doc_id
-            lines.append(f"- *{e.stance}* ({e.probs.get(e.stance, 0):.2f}) — “{_cell(e.sentence)}” — [{e.title or e.doc_id}]({where})")
+            lines.append(f"- *{_cell(e.reading())}* — “{_cell(e.sentence)}” — [{e.title or e.doc_id}]({where})")
     return "\n".join(lines) + "\n"

@@ -31,6 +31,7 @@ __all__ = [
     "specialist_set",
     "average_weights",
     "SPECIALISTS",
+    "transfer_set",
 ]
 
 BASE_MODEL = "all-MiniLM-L6-v2"
@@ -125,6 +126,9 @@ def balance_labels(stage: Sequence[NLIPair], pool: Sequence[NLIPair], rng: rando
     return out
 
 
+# The transfer stage (`--transfer`, verdict model v5): base training pairs replayed, reversed claims made
+TRANSFER_REPLAY, TRANSFER_NEGATIONS = 4000, 1000
+
 # The specialist stages of `--soup`: (name, sources trained on, passes over them, replayed other pairs,
 # whether the numeric repair pairs of `repair_set` come along so the numbers skill is not averaged away)
 SPECIALISTS = (("snli", ("snli",), 1, 4000, True), ("scifact", ("scifact", "scifact-nei"), 2, 3000, False))
@@ -171,6 +175,7 @@ def _load_base(base: str, device, freeze_embeddings: bool = False, freeze_layers
     """The base encoder with a fresh three-way classification head, label order = STANCES;
     optionally with the word embeddings (a third of the weights) and the lowest transformer layers
     frozen, which saves optimizer and backward time on a CPU."""
+    import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     from factcheck.embed import resolve_model_path
@@ -179,7 +184,7 @@ def _load_base(base: str, device, freeze_embeddings: bool = False, freeze_layers
     tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
     model = AutoModelForSequenceClassification.from_pretrained(
         path, num_labels=3, id2label=dict(enumerate(STANCES)), label2id={s: i for i, s in enumerate(STANCES)},
-        local_files_only=True,
+        local_files_only=True, dtype=torch.float32,  # a shipped fp16 model trains on in fp32
     )
     if freeze_embeddings:
         model.get_input_embeddings().weight.requires_grad_(False)
@@ -341,33 +346,64 @@ def last_checkpoint(out: Path) -> Path:
     return found[-1]
 
 
+def transfer_set(train_pairs: Sequence[NLIPair], extra_pairs: Sequence[NLIPair], nlp, rng: random.Random,
+                 replay: int = TRANSFER_REPLAY, negations: int = TRANSFER_NEGATIONS) -> list[NLIPair]:
+    """The pairs of the transfer stage: every nli-extra training pair; the claims of the base and extra
+    pairs said the other way round with the same meaning (`paraphrase_contrasts`, same label) and a sample
+    reversed (`negation_contrasts`, label flipped), so that a "not" is read by meaning; plus a replay sample
+    of the base training pairs (SciFact and numeric ones always kept) against forgetting."""
+    from factcheck.train.verifier_data import negation_contrasts, paraphrase_contrasts, reversible
+
+    base = subsample(train_pairs, replay, rng)
+    claims = reversible([p for p in [*train_pairs, *extra_pairs] if p.source not in ("numbers",)])
+    same = paraphrase_contrasts(claims, nlp, rng, source="paraphrases")
+    flipped = negation_contrasts(rng.sample(claims, min(len(claims), negations * 3)), nlp, rng, source="negations")
+    return [*extra_pairs, *same, *flipped[:negations], *base]
+
+
 def run(data_dir: Path, out: Path, cfg: TrainConfig, install_model: bool = False, command: str = "",
         snli_limit: int | None = None, repair_epochs: int = 1, replay: int = 1500,
-        contrasts: Sequence[str] = (), contrast_limit: int = 1000, soup: bool = False) -> dict:
+        contrasts: Sequence[str] = (), contrast_limit: int = 1000, soup: bool = False,
+        transfer: bool = False, init: Path | None = None) -> dict:
     """The whole recipe: build the data, train, a short contrast stage (numeric contrasts and, with
     `contrasts`, entity swaps and reversed claims, each with its original, plus replay; see
     `repair_set`), convert to fp16, calibrate, score, write the card; with install_model, copy the
     result into factcheck/models/verifier. With `soup`, two specialist stages (SNLI; SciFact, twice
-    over) branch from that checkpoint and the three are averaged (`average_weights`). A finished stage
-    already in `out` is reused."""
+    over) branch from that checkpoint and the three are averaged (`average_weights`). With `transfer`, a
+    last stage trains on the nli-extra pairs with paraphrased and reversed claims and replay (`transfer_set`;
+    verdict model v5). With `init`, a finished model folder is the start and only the transfer stage runs.
+    A finished stage already in `out` is reused."""
     from factcheck.train.verifier_data import build_splits
     from factcheck.train.verifier_eval import finalize, install
 
     splits = build_splits(data_dir, seed=cfg.seed)
-    checkpoint = train(splits["train"], out, cfg)
-    info = run_info(out, splits["train"], command)
-    if repair_epochs:
+    if init is not None:  # continue from a finished model: only the transfer stage runs
+        checkpoint, info = init, {"init": str(init), "command": command}
+    else:
+        checkpoint = train(splits["train"], out, cfg)
+        info = run_info(out, splits["train"], command)
+    if repair_epochs and init is None:
         pairs = contrast_stage(splits["train"], cfg, replay, contrasts, contrast_limit)
         checkpoint = train(pairs, out / "repair", TrainConfig(epochs=repair_epochs, seed=cfg.seed, lr=2e-5),
                            base=str(checkpoint))
         info["repair"] = {**run_info(out / "repair", pairs), "contrasts": list(contrasts)}
-    if soup:
+    if soup and init is None:
         members = [checkpoint]
         for name, sources, repeat, replayed, numeric in SPECIALISTS:
             pairs = specialist_set(splits["train"], sources, repeat, replayed, random.Random(cfg.seed), numeric)
             members.append(train(pairs, out / name, TrainConfig(epochs=1, seed=cfg.seed, lr=2e-5), base=str(checkpoint)))
             info[name] = run_info(out / name, pairs)
         checkpoint = average_weights(members, out / "soup")
+    if transfer:
+        import spacy
+
+        from factcheck.claims.extract import SPACY_MODEL
+        from factcheck.train.verifier_data import extra_splits
+
+        extra = extra_splits(data_dir, seed=cfg.seed).get("extra_train", [])
+        pairs = transfer_set(splits["train"], extra, spacy.load(SPACY_MODEL), random.Random(cfg.seed))
+        checkpoint = train(pairs, out / "transfer", TrainConfig(epochs=1, seed=cfg.seed, lr=2e-5), base=str(checkpoint))
+        info["transfer"] = run_info(out / "transfer", pairs)
     report = finalize(checkpoint, out / "model", data_dir, seed=cfg.seed, train_info=info, snli_limit=snli_limit)
     if install_model:
         report["installed"] = str(install(out / "model"))

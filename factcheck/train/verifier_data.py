@@ -33,6 +33,11 @@ __all__ = [
     "training_contrasts",
     "negation_contrasts",
     "build_splits",
+    "paraphrase",
+    "paraphrase_contrasts",
+    "extra_splits",
+    "EXTRA_HELD_OUT",
+    "HELD_OUT_GENRES",
 ]
 
 LABELS = ("entailment", "contradiction", "neutral")
@@ -299,6 +304,11 @@ _ANTONYMS = {
     "improved": "worsened", "positive": "negative", "positively": "negatively", "effective": "ineffective",
     "beneficial": "harmful", "high": "low", "before": "after", "largest": "smallest", "larger": "smaller",
     "major": "minor", "always": "never", "common": "rare", "won": "lost", "younger": "older",
+    # stances and outcomes, the way news reports them ("opposes" / "does not support")
+    "supports": "opposes", "supported": "opposed", "accepts": "rejects", "accepted": "rejected",
+    "allows": "forbids", "allowed": "forbidden", "rises": "falls", "rose": "fell", "gains": "loses",
+    "strengthens": "weakens", "strengthened": "weakened", "succeeded": "failed", "succeeds": "fails",
+    "included": "excluded", "legal": "illegal", "true": "false",
 }
 _SWAP = {**_ANTONYMS, **{v: k for k, v in _ANTONYMS.items()}}
 # lower-case whole words only: "Lost" (a title) and "HIV-positive" (a compound) stay as they are
@@ -372,7 +382,35 @@ def negation_split(splits: dict[str, list[NLIPair]], nlp, seed: int = 13) -> lis
     return _with_originals(held, negation_contrasts(held, nlp, random.Random(seed), source="negations"), "negations")
 
 
-CONTRAST_KINDS = ("entities", "negations")
+def paraphrase(claim: str, nlp, rng: random.Random) -> str | None:
+    """The claim said the other way round with the same meaning: the direction word that heads it swapped
+    for its opposite and negated ("X opposes Y" → "X does not support Y", "X is effective" → "X is not
+    ineffective"); None when its main verb (or the adjective it predicates) has no opposite, or is negated."""
+    if not _SWAP_RE.search(claim):
+        return None
+    doc = nlp(claim)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or any(c.dep_ == "neg" for c in root.children):
+        return None
+    heads = [t for t in (root, *root.children) if t.lower_ in _SWAP and (t is root or t.dep_ in ("acomp", "attr"))]
+    if not heads:
+        return None
+    t = rng.choice(heads)
+    return _negate_parsed(nlp(claim[: t.idx] + _SWAP[t.lower_] + claim[t.idx + len(t.text):]))
+
+
+def paraphrase_contrasts(pairs: Iterable[NLIPair], nlp, rng: random.Random, source: str | None = None) -> list[NLIPair]:
+    """Pairs whose claim is said the other way round with the same meaning (see `paraphrase`), with the
+    original label: they teach the verdict model that a "not" does not always make a contradiction."""
+    out = []
+    for pair in pairs:
+        changed = paraphrase(pair.hypothesis, nlp, rng)
+        if changed and changed != pair.hypothesis:
+            out.append(NLIPair(pair.premise, changed, pair.label, source or pair.source, pair.group))
+    return out
+
+
+CONTRAST_KINDS = ("entities", "negations", "paraphrases")
 BASE_SOURCES = ("snli", "fever", "scifact")  # the pairs taken from the data sets, not made by this module
 
 
@@ -388,6 +426,8 @@ def training_contrasts(pairs: Sequence[NLIPair], kinds: Sequence[str], nlp, rng:
             made = entity_contrasts(base, nlp, rng, source=kind)
         elif kind == "negations":
             made = negation_contrasts(reversible(base), nlp, rng, source=kind)
+        elif kind == "paraphrases":
+            made = paraphrase_contrasts(reversible(base), nlp, rng, source=kind)
         else:
             raise ValueError(f"unknown contrast kind {kind!r}; choose from {', '.join(CONTRAST_KINDS)}")
         if limit is not None and len(made) > limit:
@@ -451,4 +491,43 @@ def build_splits(data_dir: Path, seed: int = 13) -> dict[str, list[NLIPair]]:
         "scifact_dev": sci_dev,
         "nei_dev": nei_dev,
         "numbers": numbers,
+    }
+
+
+EXTRA_DIR = "nli-extra"
+# TaxiNLI (MultiNLI) genres held out whole, to measure transfer to a genre never trained on; the other
+# genres lose TAXINLI_DEV of their pairs to a held-out split of their own
+HELD_OUT_GENRES = ("government", "slate")
+TAXINLI_DEV = 0.15
+CONJNLI_TRAIN = 2000  # ConjNLI training pairs sampled (of 15,000), so the stage fits in about 15 min on two idle cores
+# the held-out splits made from nli-extra (evaluation only: *_dev, *_test, fm2_dev and the held-out TaxiNLI pairs)
+EXTRA_HELD_OUT = ("cad_test", "taxinli_genres", "taxinli_dev", "conjnli_dev", "fm2_dev")
+
+
+def _load_pairs(path: Path, source: str) -> list[NLIPair]:
+    """Reads a premise/hypothesis/label JSONL file; the group is the premise (edits of one pair share it)."""
+    return [NLIPair(r["premise"], r["hypothesis"], r["label"], source, r.get("pairID") or r["premise"])
+            for r in read_jsonl(path) if r.get("label") in LABELS]
+
+
+def extra_splits(data_dir: Path, seed: int = 13) -> dict[str, list[NLIPair]]:
+    """The pairs of `nli-extra`: 'extra_train' (CAD-SNLI train, TaxiNLI minus its held-out genres and
+    split, a sample of ConjNLI train) and the held-out EXTRA_HELD_OUT splits; {} when the folder is absent."""
+    folder = data_dir / EXTRA_DIR
+    if not folder.is_dir():
+        return {}
+    taxi = [(r, NLIPair(r["premise"], r["hypothesis"], r["label"], "taxinli", r["pairID"]))
+            for r in read_jsonl(folder / "taxinli_mnli.jsonl") if r.get("label") in LABELS]
+    genres = [p for r, p in taxi if r["genre"] in HELD_OUT_GENRES]
+    taxi_train, taxi_dev = split_by_group([p for r, p in taxi if r["genre"] not in HELD_OUT_GENRES],
+                                          lambda p: p.group, TAXINLI_DEV, seed)
+    conj = _load_pairs(folder / "conjnli_train.jsonl", "conjnli")
+    conj = random.Random(seed).sample(conj, min(CONJNLI_TRAIN, len(conj)))
+    return {
+        "extra_train": _load_pairs(folder / "cad_snli_train.jsonl", "cad") + taxi_train + conj,
+        "cad_test": _load_pairs(folder / "cad_snli_test.jsonl", "cad"),
+        "taxinli_genres": genres,
+        "taxinli_dev": taxi_dev,
+        "conjnli_dev": _load_pairs(folder / "conjnli_dev.jsonl", "conjnli"),
+        "fm2_dev": _load_pairs(folder / "fm2_dev.jsonl", "fm2"),
     }

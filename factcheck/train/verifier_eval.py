@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from factcheck.records import STANCES
-from factcheck.train.verifier_data import NLIPair
+from factcheck.train.verifier_data import EXTRA_HELD_OUT, NLIPair
 
 __all__ = [
     "HELD_OUT",
@@ -20,14 +20,15 @@ __all__ = [
     "calibrate",
     "contrast_splits",
     "evaluate_dir",
+    "held_out_splits",
     "finalize",
     "install",
 ]
 
-HELD_OUT = ("fever_dev", "scifact_dev", "nei_dev", "numbers", "snli_test", "entities", "negations")
+HELD_OUT = ("fever_dev", "scifact_dev", "nei_dev", "numbers", "snli_test", "entities", "negations", *EXTRA_HELD_OUT)
 DEV_SPLITS = ("fever_dev", "scifact_dev", "nei_dev")  # temperature is fitted on these
 MODEL_NAME = "factcheck-nli-minilm-l6"
-MODEL_VERSION = "4"
+MODEL_VERSION = "5"
 
 
 def _labels(pairs: Sequence[NLIPair]):
@@ -49,7 +50,7 @@ def split_metrics(name: str, probs, pairs: Sequence[NLIPair]) -> dict:
         "macro_f1": round(float(f1_score(gold, pred, labels=present, average="macro", zero_division=0)), 4),
         "predicted": {s: int((pred == i).sum()) for i, s in enumerate(STANCES)},
     }
-    if name in ("fever_dev", "numbers", "entities", "negations"):
+    if name in ("fever_dev", "numbers", "entities", "negations", "fm2_dev"):
         out["binary_accuracy"] = round(float(((gold == 0) == (pred == 0)).mean()), 4)
     return out
 
@@ -118,16 +119,26 @@ def contrast_splits(splits: dict[str, list[NLIPair]], names: Sequence[str], seed
     return {n: makers[n](splits, nlp, seed) for n in wanted}
 
 
+def held_out_splits(data_dir: Path, names: Sequence[str] = HELD_OUT, seed: int = 13) -> dict[str, list[NLIPair]]:
+    """Every split of `build_splits`, the nli-extra held-out splits (when the folder exists) and the named
+    contrast sets; a named split the data cannot give is left out."""
+    from factcheck.train.verifier_data import build_splits, extra_splits
+
+    splits = build_splits(data_dir, seed=seed)
+    splits.update({k: v for k, v in extra_splits(data_dir, seed).items() if k in EXTRA_HELD_OUT})
+    splits.update(contrast_splits(splits, names, seed))
+    return splits
+
+
 def evaluate_dir(model_dir: Path, data_dir: Path, names: Sequence[str] = HELD_OUT, seed: int = 13,
                  limit: int | None = None) -> dict:
     """Scores a model folder (with its calibration.json) on the named held-out splits (the contrast
     sets "entities" and "negations" are built, with spaCy, only when named; see `contrast_splits`)."""
-    from factcheck.train.verifier_data import build_splits
     from factcheck.verify.calibration import softmax
     from factcheck.verify.nli import NLIVerifier
 
-    splits = build_splits(data_dir, seed=seed)
-    splits.update(contrast_splits(splits, names, seed))
+    splits = held_out_splits(data_dir, names, seed)
+    names = [n for n in names if n in splits]
     if limit:
         splits = {k: v[:limit] for k, v in splits.items()}
     verifier = NLIVerifier(model_dir)
@@ -140,22 +151,21 @@ def finalize(checkpoint: Path, model_dir: Path, data_dir: Path, seed: int = 13, 
     """Converts the checkpoint to fp16 in model_dir, scores the converted model on every held-out
     split, fits the temperature, and writes calibration.json, scores.json and MODEL_CARD.md."""
     from factcheck.train.verifier_card import render_card
-    from factcheck.train.verifier_data import build_splits
     from factcheck.verify.calibration import softmax
     from factcheck.verify.nli import NLIVerifier
 
     convert_fp16(checkpoint, model_dir)
-    splits = build_splits(data_dir, seed=seed)
-    splits.update(contrast_splits(splits, HELD_OUT, seed))
+    splits = held_out_splits(data_dir, HELD_OUT, seed)
+    names = [n for n in HELD_OUT if n in splits]
     if snli_limit:
         splits["snli_test"] = splits["snli_test"][:snli_limit]
     max_length = int((train_info or {}).get("config", {}).get("max_length", 128))
     verifier = NLIVerifier(model_dir, temperature=1.0, max_length=max_length)
     start = time.time()
-    logits = score_logits(verifier, splits, HELD_OUT, log=model_dir.parent / "finalize.log")
+    logits = score_logits(verifier, splits, names, log=model_dir.parent / "finalize.log")
     calibration = calibrate(logits, splits)
     t = calibration["temperature"]
-    scores = {n: split_metrics(n, softmax(logits[n], t), splits[n]) for n in HELD_OUT}
+    scores = {n: split_metrics(n, softmax(logits[n], t), splits[n]) for n in names}
     meta = {"name": f"{MODEL_NAME}-v{MODEL_VERSION}", "version": MODEL_VERSION, "temperature": t,
             "max_length": max_length, "stances": list(STANCES), "base_model": "sentence-transformers/all-MiniLM-L6-v2"}
     (model_dir / "calibration.json").write_text(json.dumps(meta, indent=2) + "\n")

@@ -13,8 +13,11 @@ from factcheck.verify.numeric import NumericCheck
 
 __all__ = [
     "adjust_probs", "is_relevant", "stance_of", "decide", "Decision", "ON_TOPIC", "SUPPORT_THRESHOLD",
-    "REFUTE_THRESHOLD", "CONFLICT_THRESHOLD", "MIN_SIMILARITY", "MIN_SIMILARITY_AGREEING",
+    "REFUTE_THRESHOLD", "CONFLICT_THRESHOLD", "MIN_SIMILARITY", "MIN_SIMILARITY_AGREEING", "SET_ASIDE",
+    "LEAN_SUPPORT", "LEAN_REFUTE",
 ]
+
+SET_ASIDE = (0.0, 0.0, 1.0)  # what the rules make of evidence they do not let count
 
 ON_TOPIC = 0.5  # entailment + contradiction mass above which the evidence is about the claim
 SUPPORT_THRESHOLD = 0.5  # support counts for the verdict from this probability on
@@ -27,6 +30,9 @@ REFUTE_THRESHOLD = 0.6
 # against a related passage the model misread), and a stronger refutation was right in only 5 of 12, so a
 # refutation never outweighs a support (docs/benchmarks.md, "Relevance gate, end to end").
 CONFLICT_THRESHOLD = 0.9
+# Below the thresholds above, down to these, the evidence leans one way but the verdict is NOT_ENOUGH_INFO
+# (the report says which way it leans and why it is withheld)
+LEAN_SUPPORT, LEAN_REFUTE = 0.5, 0.6
 # Evidence less similar to the claim than this (cosine of the embeddings) is off topic: the verdict
 # model reads unrelated sentences as contradictions too often. At 0.5 the gate keeps 84% of FEVER's
 # gold evidence sentences (docs/benchmarks.md, "Verdicts end to end").
@@ -57,11 +63,11 @@ def adjust_probs(
     e, c, n = probs
     details = "; ".join(check.details)
     if not relevant:
-        return (0.0, 0.0, 1.0), "not about the claim (low similarity)"
+        return SET_ASIDE, "not about the claim (low similarity)"
     if (check.quantities == "disagree" or check.dates == "differ") and e + c >= ON_TOPIC:
         return (0.0, e + c, n), "the numbers or dates disagree: " + details
     if check.dates in ("other", "missing") or check.quantities == "unmatched":
-        return (0.0, 0.0, 1.0), "it states no number or date for the claim's event, so it neither establishes nor refutes the claim's: " + details
+        return SET_ASIDE, "it states no number or date for the claim's event, so it neither establishes nor refutes the claim's: " + details
     if check.quantities == "agree" and e + c >= ON_TOPIC:
         return (e + c, 0.0, n), "the numbers agree: " + details
     if check.quantities == "mixed":
@@ -76,7 +82,8 @@ def stance_of(probs: tuple[float, float, float]) -> str:
 
 @dataclass
 class Decision:
-    """A verdict with its confidence and the index of the evidence that decided it (-1: none)."""
+    """A verdict with its confidence and the index of the evidence that decided it (-1: none); `leaning` names
+    the verdict that NOT_ENOUGH_INFO withholds because its evidence stayed under the threshold."""
 
     verdict: str
     confidence: float
@@ -84,13 +91,15 @@ class Decision:
     refute: float
     best_support: int = -1
     best_refute: int = -1
+    leaning: str = ""
 
 
 def decide(adjusted: list[tuple[float, float, float]], support: float = SUPPORT_THRESHOLD,
-           refute: float = REFUTE_THRESHOLD, conflict: float = CONFLICT_THRESHOLD) -> Decision:
+           refute: float = REFUTE_THRESHOLD, conflict: float = CONFLICT_THRESHOLD,
+           lean_support: float = LEAN_SUPPORT, lean_refute: float = LEAN_REFUTE) -> Decision:
     """Aggregates evidence: strongest support vs strongest refutation, each against its threshold; when
     both pass, SUPPORTED if the support is the stronger and the refutation stays under `conflict`, else
-    CONFLICTING."""
+    CONFLICTING. Evidence that reaches only the lean thresholds gives NOT_ENOUGH_INFO leaning that way."""
     if not adjusted:
         return Decision("NOT_ENOUGH_INFO", 1.0, 0.0, 0.0)
     best_s = max(range(len(adjusted)), key=lambda i: adjusted[i][0])
@@ -102,4 +111,5 @@ def decide(adjusted: list[tuple[float, float, float]], support: float = SUPPORT_
         return Decision("SUPPORTED", s, s, r, best_s, best_r)
     if r >= refute:
         return Decision("REFUTED", r, s, r, best_s, best_r)
-    return Decision("NOT_ENOUGH_INFO", 1.0 - max(s, r), s, r, best_s, best_r)
+    leaning = "SUPPORTED" if s >= lean_support and s >= r else "REFUTED" if r >= lean_refute else ""
+    return Decision("NOT_ENOUGH_INFO", 1.0 - max(s, r), s, r, best_s, best_r, leaning)
