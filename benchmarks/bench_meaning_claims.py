@@ -12,6 +12,7 @@ kind of claim (paraphrase, antonym, negation, quantifier, role swap, on-topic bu
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -91,8 +92,9 @@ def main() -> None:
 Claims written for the project against public-domain reference texts of the demo corpus (`corpus/SOURCES.md`);
 each SUPPORTED or REFUTED meaning claim is settled by one or two sentences of one text, by meaning (antonyms,
 negation, quantifiers, swapped roles) rather than by a number; the NOT_ENOUGH_INFO ones are on the texts' topics
-but not settled by them. Open mode: the corpus indexed, then the whole pipeline ({used}). Coverage is the share
-of all claims given a verdict; recall the share of a verdict's gold claims given it.
+but not settled by them. Open mode: the corpus indexed, then the whole pipeline
+({used}; {datetime.date.today().isoformat()}).
+Coverage is the share of all claims given a verdict; recall the share of a verdict's gold claims given it.
 
 {chr(10).join(parts)}
     nice .venv/bin/python benchmarks/bench_meaning_claims.py{run_args()}

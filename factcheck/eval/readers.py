@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from factcheck.claims.io import CLAIMS_SCHEMA_VERSION
 from factcheck.errors import InputError
 from factcheck.records import Document
 from factcheck.textio import json_object, read_text
@@ -348,8 +349,9 @@ def read_claim_set(path: str | Path, corpus: str | Path | None = None) -> Datase
     examples, seen = [], set()
     for where, rec in _records(Path(path)):
         _need(rec, ("id", "text", "label"), where)
-        if str(rec.get("schema_version", "1")) != "1":
-            raise InputError(f"{where}: claims schema_version {rec['schema_version']!r} is not supported (expected '1')")
+        if str(rec.get("schema_version", CLAIMS_SCHEMA_VERSION)) != CLAIMS_SCHEMA_VERSION:
+            raise InputError(f"{where}: claims schema_version {rec['schema_version']!r} is not supported "
+                             f"(expected {CLAIMS_SCHEMA_VERSION!r})")
         claim_id = str(rec["id"])
         if claim_id in seen:
             raise InputError(f"{where}: claim id {claim_id!r} appears twice; give each claim its own id")
