@@ -22,7 +22,8 @@ def test_classification_on_four_items():
     m = classification_metrics(gold, pred)
     assert m["accuracy"] == 0.5
     # SUPPORTED: P 1/2, R 1/2, F1 1/2; REFUTED: P 1/2, R 1, F1 2/3; NEI: 0 -> macro (1/2 + 2/3 + 0) / 3
-    assert m["per_class"]["SUPPORTED"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2}
+    assert m["per_class"]["SUPPORTED"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2, "coverage": 0.5}
+    assert m["per_class"]["NOT_ENOUGH_INFO"]["coverage"] == 0.0  # never predicted
     assert m["per_class"]["REFUTED"]["f1"] == pytest.approx(2 / 3)
     assert m["per_class"]["NOT_ENOUGH_INFO"]["f1"] == 0.0
     assert m["macro_f1"] == pytest.approx((0.5 + 2 / 3 + 0) / 3)

@@ -191,3 +191,23 @@ def test_bm25_retrieval_on_a_scifact_slice(data_dir, tmp_path):
     scores = report["retrieval"]["bm25"]
     assert report["judged_claims"] == 100 and report["corpus_documents"] == len(keep)
     assert scores["nDCG@10"] > 0.8 and scores["R@100"] > 0.95, scores  # 0.92 and 1.0 when written
+
+
+def test_cli_open_mode_on_a_claim_set_reports_coverage(fakes, tmp_path):
+    corpus = tmp_path / "texts"
+    corpus.mkdir()
+    for name, text in CORPUS.items():
+        (corpus / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
+    claims = tmp_path / "set.jsonl"
+    rows = [{"id": c["id"], "text": c["claim"], "label": c["label"],
+             "reference": f"{corpus}/{c['evidence_ids'][0]}.txt" if "evidence_ids" in c else None} for c in CLAIMS]
+    claims.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    args = ["eval", str(claims), "--format", "claims", "--mode", "open", "--corpus", str(corpus),
+            "--index", str(tmp_path / "index"), "--retriever", "bm25"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "| verdict | precision | recall | F1 | support | coverage |" in result.stdout
+    assert "| REFUTED | 1.000 | 1.000 | 1.000 | 1 | 0.250 |" in result.stdout
+    assert "| FEVER score | 1.000 |" in result.stdout  # each verdict found in its reference document
+    oracle = CliRunner().invoke(app, args[:4] + ["--corpus", str(corpus)])
+    assert oracle.exit_code == 3 and "use --mode open" in oracle.output

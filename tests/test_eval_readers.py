@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from factcheck.errors import InputError
-from factcheck.eval.readers import read_climate_fever, read_dataset, read_fever_pairs, read_jsonl, read_scifact
+from factcheck.eval.readers import (
+    read_claim_set,
+    read_climate_fever,
+    read_dataset,
+    read_fever_pairs,
+    read_jsonl,
+    read_scifact,
+)
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _write_jsonl(path, rows):
@@ -136,3 +146,64 @@ def test_scifact_claims_converted_to_generic_jsonl(data_dir, tmp_path):
     multi = next(e for e in sci.examples[:50] if len(e.evidence) > 1 and len({g.doc_id for g in e.evidence}) == 1)
     doc = next(d for d in data.corpus if d.id == multi.evidence[0].doc_id)
     assert all(g.text in doc.text for g in multi.evidence)  # sentences of one document joined
+
+
+def _claim_set_files(tmp_path):
+    corpus = tmp_path / "texts"
+    corpus.mkdir()
+    (corpus / "moon.txt").write_text("The Moon causes the tides.\n", encoding="utf-8")
+    (corpus / "notes.jsonl").write_text('{"id": "n1", "text": "Tides rise twice a day."}\n', encoding="utf-8")
+    rows = [
+        {"schema_version": "1", "id": "a", "text": "The Moon raises the tides.", "label": "SUPPORTED", "reference": "texts/moon.txt"},
+        {"id": "b", "text": "Tides rise once a day.", "label": "refutes", "kind": "quantifier", "reference": "texts/notes.jsonl"},
+        {"id": "c", "text": "The Moon is made of cheese.", "label": "NOT_ENOUGH_INFO", "reference": None},
+    ]
+    return _write_jsonl(tmp_path / "set.jsonl", rows), corpus
+
+
+def test_claim_set_reader_maps_references_to_corpus_documents(tmp_path):
+    claims, corpus = _claim_set_files(tmp_path)
+    data = read_dataset(claims, "claims", corpus)
+    assert data.name == "set" and [(e.id, e.label) for e in data.examples] == [
+        ("a", "SUPPORTED"), ("b", "REFUTED"), ("c", "NOT_ENOUGH_INFO")]
+    moon = next(d.id for d in data.corpus if d.source.endswith("moon.txt"))
+    assert data.examples[0].relevant == [moon] and data.examples[0].evidence_sets == [[moon]]
+    assert data.examples[1].relevant == ["n1"]  # a JSONL file's documents keep their own ids
+    assert data.examples[2].relevant == [] and data.qrels() == {"a": {moon: 1}, "b": {"n1": 1}}
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ({"id": "x", "text": "A claim."}, r"set\.jsonl:2: missing label"),
+        ({"id": "x", "text": "A claim.", "label": None}, r"set\.jsonl:2: claim x has no gold label"),
+        ({"id": "a", "text": "A claim.", "label": "SUPPORTED"}, r"set\.jsonl:2: claim id 'a' appears twice"),
+        ({"id": "x", "text": "A claim.", "label": "SUPPORTED", "reference": "texts/sun.txt"},
+         r"set\.jsonl:2: reference 'texts/sun.txt' is not a file of --corpus"),
+        ({"schema_version": "2", "id": "x", "text": "A claim.", "label": "SUPPORTED"}, r"schema_version '2' is not supported"),
+    ],
+)
+def test_claim_set_reader_errors_name_the_line_and_the_fix(tmp_path, row, message):
+    claims, corpus = _claim_set_files(tmp_path)
+    first = json.loads(claims.read_text().splitlines()[0])
+    _write_jsonl(claims, [first, row])
+    with pytest.raises(InputError, match=message):
+        read_claim_set(claims, corpus)
+    with pytest.raises(InputError, match="pass --corpus"):
+        read_claim_set(claims)
+
+
+def test_shipped_claim_sets_are_labelled_and_balanced(monkeypatch):
+    monkeypatch.chdir(REPO)  # references are corpus paths relative to the repository
+    meaning = read_dataset(REPO / "claims" / "meaning-claims.jsonl", "claims", "corpus")
+    counts = Counter(e.label for e in meaning.examples)
+    assert len(meaning.examples) >= 60 and len(set(counts.values())) == 1, counts  # a third each
+    assert all(bool(e.relevant) == (e.label != "NOT_ENOUGH_INFO") for e in meaning.examples)
+    rows = [json.loads(line) for line in (REPO / "claims" / "meaning-claims.jsonl").read_text().splitlines()]
+    refuted_kinds = {r["kind"] for r in rows if r["label"] == "REFUTED"}
+    assert {"antonym", "negation", "quantifier", "role-swap"} <= refuted_kinds
+    referenced = {r["reference"] for r in rows if r["reference"]}
+    assert referenced <= {f"corpus/{line.split('`')[1]}" for line in (REPO / "corpus" / "SOURCES.md").read_text().splitlines()
+                          if line.startswith("| `")}  # every reference text has its source listed
+    example = read_dataset(REPO / "claims" / "example-claims.jsonl", "claims", "corpus")
+    assert len(example.examples) == 15 and {e.label for e in example.examples} == {"SUPPORTED", "NOT_ENOUGH_INFO"}

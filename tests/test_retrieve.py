@@ -100,7 +100,7 @@ PARAPHRASES = {
 @pytest.mark.slow
 def test_real_embedder_finds_paraphrased_facts_in_the_demo_corpus(tmp_path, embedder):
     stats = build_index(["corpus"], tmp_path / "index", embedder=embedder)
-    assert stats.documents == 6 and stats.skipped == []
+    assert stats.documents == 12 and stats.skipped == []
     with Retriever(tmp_path / "index", embedder=embedder) as retriever:
         results = retriever.search_many(list(PARAPHRASES), k=3)
         retriever.mode = "dense"

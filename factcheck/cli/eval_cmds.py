@@ -9,17 +9,17 @@ import typer
 
 from factcheck.cli.common import app, echo_json, guarded
 
-FORMATS = ("scifact", "fever", "climate-fever", "jsonl")
+FORMATS = ("scifact", "fever", "climate-fever", "jsonl", "claims")
 
 
 @app.command("eval")
 @guarded
 def eval_(
     dataset: Path = typer.Argument(..., help="The data set's claims file (SciFact claims_*.jsonl, pairs JSONL, ...)."),
-    fmt: str = typer.Option(..., "--format", help="Data-set format: scifact, fever (premise/hypothesis/label pairs), climate-fever or jsonl."),
+    fmt: str = typer.Option(..., "--format", help="Data-set format: scifact, fever (premise/hypothesis/label pairs), climate-fever, jsonl, or claims (a claims JSONL with gold labels, checked against --corpus)."),
     mode: str = typer.Option("oracle", "--mode", help="oracle (verdict model on gold evidence), open (index + full pipeline) or retrieval (retrievers vs gold documents)."),
     index: Optional[Path] = typer.Option(None, "--index", help="Index folder for open/retrieval modes; built from the data set's corpus unless it already holds it."),
-    corpus: Optional[Path] = typer.Option(None, "--corpus", help="Corpus to index (scifact: default corpus.jsonl beside the claims; jsonl: default the evidence texts)."),
+    corpus: Optional[Path] = typer.Option(None, "--corpus", help="Corpus to index (scifact: default corpus.jsonl beside the claims; jsonl: default the evidence texts; claims: required)."),
     retriever: str = typer.Option("hybrid", "--retriever", help="Retriever mode(s): hybrid, dense, bm25; comma-separated to compare side by side."),
     verifier: str = typer.Option("bundled", "--verifier", help="Verdict model: 'bundled' or a Hugging Face NLI model name/path."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Evaluate the first N claims only."),

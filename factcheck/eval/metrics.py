@@ -29,10 +29,11 @@ RETRIEVAL_MEASURES = ("nDCG@10", "R@10", "R@100", "RR")
 
 
 def classification_metrics(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
-    """Accuracy, macro-F1, per-class precision/recall/F1/support and the confusion matrix.
+    """Accuracy, macro-F1, per-class precision/recall/F1/support/coverage and the confusion matrix.
 
     Classes are the verdicts that occur in gold or predictions, in VERDICTS order; macro-F1
-    averages over those (a verdict neither gold nor predicted does not count as F1 = 0).
+    averages over those (a verdict neither gold nor predicted does not count as F1 = 0). A verdict's
+    coverage is the share of all claims that get it; its recall, the share of its gold claims that get it.
     """
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
@@ -45,7 +46,8 @@ def classification_metrics(gold: Sequence[str], pred: Sequence[str]) -> dict[str
         "accuracy": float(accuracy_score(gold, pred)),
         "macro_f1": float(f1_score(gold, pred, labels=labels, average="macro", zero_division=0)),
         "per_class": {
-            lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
+            lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i]),
+                  "coverage": sum(v == lab for v in pred) / len(pred)}
             for i, lab in enumerate(labels)
         },
         "confusion": {"labels": labels, "matrix": confusion_matrix(gold, pred, labels=labels).tolist()},

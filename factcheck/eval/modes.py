@@ -203,6 +203,8 @@ def evaluate(
         raise InputError(f"--mode {mode}: choose one of {', '.join(MODES)}")
     if not dataset.examples:
         raise InputError(f"{dataset.name}: the data set holds no claims")
+    if mode == "oracle" and not any(ex.evidence for ex in dataset.examples):
+        raise InputError(f"{dataset.name}: no claim has gold evidence sentences for the oracle mode; use --mode open")
     started = time.perf_counter()
     report: dict[str, Any] = {"dataset": dataset.name, "mode": mode, "claims": len(dataset.examples),
                               "date": datetime.date.today().isoformat(), "models": {}}

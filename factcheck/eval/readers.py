@@ -1,4 +1,5 @@
-"""Evaluation data-set readers: SciFact, FEVER-style pairs, Climate-FEVER and a generic JSONL.
+"""Evaluation data-set readers: SciFact, FEVER-style pairs, Climate-FEVER, a generic JSONL and
+factcheck claim sets (claims JSONL with gold labels, checked against a corpus folder).
 
 Every reader returns a `Dataset`: claims with a gold factcheck verdict, their gold evidence, the
 relevant documents (retrieval judgements) and, where the data set has one, the corpus to index.
@@ -12,6 +13,7 @@ Gold labels are mapped onto factcheck's verdicts with the explicit tables in `LA
 | fever (pairs) | neutral, NOT ENOUGH INFO | NOT_ENOUGH_INFO |
 | climate-fever | SUPPORTS / REFUTES / NOT_ENOUGH_INFO / DISPUTED | SUPPORTED / REFUTED / NOT_ENOUGH_INFO / CONFLICTING |
 | jsonl | a factcheck verdict, or any label above | as above |
+| claims | a factcheck verdict, or any label above | as above |
 
 Per-evidence labels become stances (SUPPORT(S) → entailment, CONTRADICT / REFUTES → contradiction,
 NOT_ENOUGH_INFO → neutral); only evidence with a non-neutral stance counts as relevant for retrieval.
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from factcheck.claims.io import CLAIMS_SCHEMA_VERSION
 from factcheck.errors import InputError
 from factcheck.records import Document
 from factcheck.textio import json_object, read_text
@@ -41,6 +44,7 @@ __all__ = [
     "read_fever_pairs",
     "read_climate_fever",
     "read_jsonl",
+    "read_claim_set",
 ]
 
 # Gold labels → factcheck verdicts (upper-cased, spaces and dashes as underscores before lookup).
@@ -76,6 +80,7 @@ STANCE_LABELS: dict[str, str] = {
     "NEI": "neutral",
 }
 _SPACE = re.compile(r"\s+")
+_LINE_SUFFIX = re.compile(r":\d+$")  # the line number in a JSONL document's source
 
 
 @dataclass
@@ -327,22 +332,67 @@ def _read_corpus_docs(corpus: str | Path) -> list[Document]:
     return list(read_corpus([corpus]).documents)
 
 
+# ---------------------------------------------------------------- factcheck claim sets
+
+
+def read_claim_set(path: str | Path, corpus: str | Path | None = None) -> Dataset:
+    """Reads a claims JSONL (docs/claims-format.md) whose claims carry a gold `label`, checked against `corpus`.
+
+    The corpus is any file or folder `factcheck index` reads. An optional `reference` per claim names the
+    corpus file that settles it (as indexed, e.g. "corpus/x.txt"): its documents are the claim's relevant
+    documents and gold evidence sets. Claim sets carry no evidence sentences, so only the open and
+    retrieval modes apply.
+    """
+    if corpus is None:
+        raise InputError(f"{path}: a claim set is checked against a corpus; pass --corpus (e.g. --corpus corpus/)")
+    docs = _read_corpus_docs(corpus)
+    examples, seen = [], set()
+    for where, rec in _records(Path(path)):
+        _need(rec, ("id", "text", "label"), where)
+        if str(rec.get("schema_version", CLAIMS_SCHEMA_VERSION)) != CLAIMS_SCHEMA_VERSION:
+            raise InputError(f"{where}: claims schema_version {rec['schema_version']!r} is not supported "
+                             f"(expected {CLAIMS_SCHEMA_VERSION!r})")
+        claim_id = str(rec["id"])
+        if claim_id in seen:
+            raise InputError(f"{where}: claim id {claim_id!r} appears twice; give each claim its own id")
+        seen.add(claim_id)
+        if rec["label"] is None:
+            raise InputError(f"{where}: claim {claim_id} has no gold label; set label to SUPPORTED, REFUTED or NOT_ENOUGH_INFO")
+        label = _label(rec["label"], LABELS, where)
+        relevant = _referenced_docs(rec.get("reference"), docs, where, corpus)
+        examples.append(EvalExample(claim_id, str(rec["text"]), label, [], relevant, [[d] for d in relevant]))
+    return Dataset(Path(path).stem, examples, docs)
+
+
+def _referenced_docs(reference: Any, docs: list[Document], where: str, corpus: str | Path) -> list[str]:
+    """The ids of the corpus documents read from the file a claim's `reference` names (none without one)."""
+    if not reference:
+        return []
+    ref = Path(str(reference)).as_posix()
+    files = {d.id: Path(_LINE_SUFFIX.sub("", d.source)).as_posix() for d in docs}  # "notes.jsonl:3" -> its file
+    found = [i for i, f in files.items() if ref in (i, f) or f.endswith("/" + ref)]
+    if not found:
+        raise InputError(f"{where}: reference {reference!r} is not a file of --corpus {corpus}; pass the corpus that holds it")
+    return found
+
+
 READERS: dict[str, Callable[..., Dataset]] = {
     "scifact": read_scifact,
     "fever": read_fever_pairs,
     "climate-fever": read_climate_fever,
     "jsonl": read_jsonl,
+    "claims": read_claim_set,
 }
 
 
 def read_dataset(path: str | Path, fmt: str, corpus: str | Path | None = None) -> Dataset:
-    """Reads a data set in one of the READERS formats; `corpus` applies to scifact and jsonl."""
+    """Reads a data set in one of the READERS formats; `corpus` applies to scifact, jsonl and claims."""
     if fmt not in READERS:
         raise InputError(f"--format {fmt}: unknown data-set format; choose one of {', '.join(READERS)}")
     if not Path(path).is_file():
         raise InputError(f"{path}: no such data-set file; pass a {fmt} claims file")
     if corpus is not None and not Path(corpus).exists():
         raise InputError(f"--corpus {corpus}: no such file or folder")
-    if fmt in ("scifact", "jsonl"):
+    if fmt in ("scifact", "jsonl", "claims"):
         return READERS[fmt](path, corpus=corpus)
     return READERS[fmt](path)

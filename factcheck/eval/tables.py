@@ -27,20 +27,20 @@ def retrieval_table(retrieval: dict[str, dict[str, float]]) -> str:
 
 
 def verdict_tables(verdicts: dict[str, Any]) -> str:
-    """Headline scores, per-class precision/recall/F1 and the confusion matrix."""
+    """Headline scores, per-class precision/recall/F1/coverage and the confusion matrix."""
     head = [["accuracy", f"{verdicts['accuracy']:.3f}"], ["macro-F1", f"{verdicts['macro_f1']:.3f}"]]
     if "fever_score" in verdicts:
         head.append(["FEVER score", f"{verdicts['fever_score']:.3f}"])
     head.append(["ECE (10 bins)", f"{verdicts['ece']:.3f}"])
     per_class = [
-        [lab, f"{v['precision']:.3f}", f"{v['recall']:.3f}", f"{v['f1']:.3f}", v["support"]]
+        [lab, f"{v['precision']:.3f}", f"{v['recall']:.3f}", f"{v['f1']:.3f}", v["support"], f"{v['coverage']:.3f}"]
         for lab, v in verdicts["per_class"].items()
     ]
     labels = verdicts["confusion"]["labels"]
     confusion = [[f"**{lab}**"] + row for lab, row in zip(labels, verdicts["confusion"]["matrix"])]
     return "\n\n".join([
         _table(["metric", "value"], head),
-        _table(["verdict", "precision", "recall", "F1", "support"], per_class),
+        _table(["verdict", "precision", "recall", "F1", "support", "coverage"], per_class),
         _table(["gold \\ predicted"] + labels, confusion),
     ])
 
