@@ -1,0 +1,71 @@
+"""PDF reference documents: the text layer of every page (PDFium, through pypdfium2), page by page.
+
+pypdfium2 rather than pypdf: it extracted the text of a 300-page report 15x faster in
+`benchmarks/bench_pdf.py` (docs/benchmarks.md, "PDF reading"), so that embedding, not reading,
+takes the time of indexing a PDF.
+"""
+
+from __future__ import annotations
+
+import re
+
+from factcheck.errors import InputError
+from factcheck.records import Document
+
+__all__ = ["read_pdf", "pdf_pages", "PAGE_BREAK"]
+
+PAGE_BREAK = "\n\n"  # between pages in a document's text: a paragraph break, so no sentence spans two pages
+_TITLE_CHARS = 200
+
+
+def pdf_pages(data: bytes, source: str) -> list[str]:
+    """The text of each page of a PDF, in order; raises InputError for encrypted or unreadable files."""
+    import pypdfium2 as pdfium
+
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise InputError(f"{source}: not a PDF file (no %PDF header); check the file, or give it its real extension")
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise InputError(_open_error(source, str(exc))) from None
+    try:
+        return [_page_text(document, number) for number in range(len(document))]
+    finally:
+        document.close()
+
+
+def _page_text(document, number: int) -> str:
+    """One page's text layer, line endings unified."""
+    page = document[number]
+    textpage = page.get_textpage()
+    try:
+        text = textpage.get_text_bounded()
+    finally:
+        textpage.close()
+        page.close()
+    return re.sub(r"\r\n?", "\n", text).replace("\x00", "").strip()
+
+
+def _open_error(source: str, reason: str) -> str:
+    """The one-line error for a PDF that PDFium cannot open."""
+    if "password" in reason.lower():
+        return f"{source}: the PDF is encrypted with a password; save an unprotected copy (e.g. qpdf --decrypt) and index that"
+    inner = re.search(r"PDFium: ([^)]+)", reason)
+    return f"{source}: broken or unsupported PDF ({inner.group(1) if inner else reason}); re-save or re-download the file"
+
+
+def read_pdf(data: bytes, doc_id: str, source: str) -> list[Document]:
+    """Reads a PDF into one Document; `meta["pages"]` holds the offset where each page's text starts."""
+    pages = pdf_pages(data, source)
+    if not any(pages):
+        raise InputError(
+            f"{source}: no text layer in its {len(pages)} page(s) (a scan?); run OCR first (e.g. ocrmypdf) and index the result"
+        )
+    starts, text = [], ""
+    for page in pages:
+        if text:
+            text += PAGE_BREAK
+        starts.append(len(text))
+        text += page
+    title = next((line.strip() for line in text.splitlines() if line.strip()), "")[:_TITLE_CHARS]
+    return [Document(doc_id, text, title, source, meta={"format": "pdf", "pages": starts})]
