@@ -24,6 +24,7 @@ __all__ = [
     "fetch",
     "article_document",
     "article_source",
+    "source_of",
     "reference_documents",
     "read_url_list",
     "USER_AGENT",
@@ -178,6 +179,16 @@ def article_document(page: Page) -> tuple[Document, ArticleSource]:
     meta = {"format": "html", "fetched": page.fetched, "author": source.author, "site": source.site}
     doc = Document(page.url, data["text"], source.title, page.url, url=page.final_url, date=source.date or None, meta=meta)
     return doc, source
+
+
+def source_of(doc: Document) -> ArticleSource | None:
+    """The source record of an article Document made by `article_document`, else None (a local file)."""
+    if not doc.meta.get("fetched"):
+        return None
+    return ArticleSource(
+        url=doc.source, final_url=doc.url or doc.source, fetched=doc.meta["fetched"], title=doc.title,
+        author=doc.meta.get("author", ""), date=doc.date or "", site=doc.meta.get("site", ""),
+    )
 
 
 def reference_documents(page: Page) -> list[Document]:
