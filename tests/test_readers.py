@@ -175,3 +175,13 @@ def test_reports_cite_the_page_or_section():
     html = html_report(results)
     assert 'href="refs/un-report.pdf#page=12"' in html and "(un-report.pdf, p. 12)" in html
     assert "(brief.docx, § Findings &gt; Aid)" in html
+
+
+def test_index_pdf_and_docx_files_given_directly(tmp_path, pdf, docx_file, fake_embedder):
+    """The README's `factcheck index report.pdf` and `factcheck index brief.docx`."""
+    index = tmp_path / "index"
+    result = runner.invoke(app, ["index", str(pdf), str(docx_file), "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    assert "indexed 2 documents" in result.stdout and "2 added" in result.stdout
+    info = runner.invoke(app, ["info", "--index", str(index), "--json"])
+    assert json.loads(info.stdout)["sources"] == [str(pdf), str(docx_file)]
