@@ -28,6 +28,7 @@ def server(tmp_path_factory):
     files = {
         "/report.pdf": ("application/pdf", pdf),
         "/brief.docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", docx),
+        "/files/brief.docx": ("application/octet-stream", docx),  # a download with no useful content type
         "/fake.html": ("text/html", pdf),  # a PDF sent as HTML
         "/image.png": ("image/png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
         "/notes.txt": ("text/plain; charset=utf-8", clause_with("13,000,000").encode()),
@@ -94,6 +95,8 @@ def test_reference_documents_from_html_pdf_docx_and_text(server):
     assert pdf.meta["format"] == "pdf" and len(pdf.meta["pages"]) == 2 and pdf.id == f"{server.base}/report.pdf"
     [docx] = reference_documents(fetch(f"{server.base}/brief.docx"))
     assert "Casualties" in str(docx.meta["sections"])
+    [download] = reference_documents(fetch(f"{server.base}/files/brief.docx"))
+    assert download.text == docx.text
     [page] = reference_documents(fetch(f"{server.base}/article"))
     assert "55,000 photographs" in page.text and page.meta["fetched"]
     [text] = reference_documents(fetch(f"{server.base}/notes.txt"))

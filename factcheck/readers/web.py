@@ -137,12 +137,13 @@ def _reason(exc: Exception) -> str:
 
 
 def _sniffed_type(page: Page) -> str:
-    """The content type, corrected when the bytes are plainly a PDF or a ZIP (DOCX) whatever the header says."""
+    """The content type, corrected when the bytes are plainly a PDF, or a ZIP at a .docx address, whatever the header says."""
     head = page.body.lstrip()[:8]
     if head.startswith(b"%PDF"):
         return "application/pdf"
-    if head.startswith(b"PK\x03\x04") and page.content_type not in _DOCUMENT_TYPES:
-        return "application/zip"
+    if head.startswith(b"PK\x03\x04"):
+        docx = next(kind for kind, suffix in _DOCUMENT_TYPES.items() if suffix == ".docx")
+        return docx if urlsplit(page.final_url).path.lower().endswith(".docx") else page.content_type or "application/zip"
     return page.content_type
 
 
