@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_left
 import warnings
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
