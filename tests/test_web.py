@@ -36,6 +36,7 @@ def server(tmp_path_factory):
     running = web_fixtures.start(files)
     yield running
     running.shutdown()
+    running.server_close()
 
 
 @pytest.fixture
@@ -196,3 +197,6 @@ def test_extract_claims_from_a_url(server):
     claims = json.loads(result.stdout)
     assert any("55,000" in c["text"] for c in claims)
     assert {c["source"] for c in claims} == {f"{server.base}/article"}
+    from factcheck.claims import extract_claims  # the Python API takes the address too
+
+    assert [c.text for c in extract_claims(f"{server.base}/article")] == [c["text"] for c in claims]

@@ -58,8 +58,9 @@ class Page:
 
 
 def is_url(text: str) -> bool:
-    """Tells whether a command-line argument is an http(s) address rather than a file path."""
-    return text.lower().startswith(("http://", "https://"))
+    """Tells whether a command-line argument is an http(s) address rather than a file path or text."""
+    text = text.strip()
+    return text.lower().startswith(("http://", "https://")) and not any(c.isspace() for c in text)
 
 
 def fetch(
