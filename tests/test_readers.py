@@ -185,3 +185,15 @@ def test_index_pdf_and_docx_files_given_directly(tmp_path, pdf, docx_file, fake_
     assert "indexed 2 documents" in result.stdout and "2 added" in result.stdout
     info = runner.invoke(app, ["info", "--index", str(index), "--json"])
     assert json.loads(info.stdout)["sources"] == [str(pdf), str(docx_file)]
+
+
+def test_review_notebook_links_open_the_page():
+    from factcheck.records import Evidence
+    from factcheck.review.highlight import source_link
+
+    local = source_link(Evidence("r.pdf", "A sentence.", source="refs/r.pdf", title="Report", page=7))
+    assert "r.pdf#page=7" in local and "<code>refs/r.pdf, p. 7</code>" in local
+    remote = source_link(Evidence("u", "A sentence.", source="https://example.org/r.pdf", url="https://example.org/r.pdf", page=3))
+    assert 'href="https://example.org/r.pdf#page=3"' in remote and "p. 3" in remote
+    sectioned = source_link(Evidence("b.docx", "A sentence.", source="b.docx", section="Findings"))
+    assert "<code>b.docx, § Findings</code>" in sectioned
