@@ -22,7 +22,7 @@ runner = CliRunner()
 def pages():
     """Three pages of the resolution; the 500,000 clause is on page 2."""
     every = clauses()
-    return [" ".join(every[:3]), clause_with("500,000") + " " + clause_with("13,000,000"), " ".join(every[-3:])]
+    return ["\n".join(every[:3]), clause_with("500,000") + "\n" + clause_with("13,000,000"), "\n".join(every[-3:])]
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,7 @@ def fake_embedder(monkeypatch):
 def test_pdf_text_per_page_and_passages_know_their_page(pdf):
     [doc] = list(read_file(pdf))
     assert doc.meta["format"] == "pdf" and len(doc.meta["pages"]) == 3
+    assert doc.title == "resolution.pdf"  # no title in its metadata
     second = doc.text[doc.meta["pages"][1] : doc.meta["pages"][2]]
     assert "500,000" in second and "500,000" not in doc.text[: doc.meta["pages"][1]]
     passages = split_passages(doc)
@@ -54,6 +55,19 @@ def test_pdf_text_per_page_and_passages_know_their_page(pdf):
         start, end = doc.meta["pages"][p.page - 1], (doc.meta["pages"] + [len(doc.text)])[p.page]
         assert start <= p.start and p.end <= end, "a passage crosses a page"
     assert all(p.page == 2 for p in passages if "500,000" in p.text)
+
+
+def test_pdf_title_comes_from_its_metadata(tmp_path):
+    from fpdf import FPDF
+
+    for title, expected in [("Syria: ten years on", "Syria: ten years on"), ("Microsoft Word - draft3.docx", "titled.pdf")]:
+        pdf = FPDF()
+        pdf.set_title(title)
+        pdf.set_font("Helvetica", size=11)
+        pdf.add_page()
+        pdf.multi_cell(0, 6, clauses()[0])
+        pdf.output(str(tmp_path / "titled.pdf"))
+        assert read_document(tmp_path / "titled.pdf")[0].title == expected
 
 
 @pytest.mark.parametrize(
@@ -80,9 +94,10 @@ def test_docx_paragraphs_tables_and_headings_as_sections(docx_file):
     assert "Humanitarian assistance | 13,000,000" in doc.text  # a table row
     passages = split_passages(doc)
     by_text = {p.section: p.text for p in passages}
-    assert "500,000" in by_text["Observing the 10th anniversary of the uprising in Syria > Findings > Casualties"]
-    assert "Food insecurity | 9,000,000" in by_text["Observing the 10th anniversary of the uprising in Syria > Humanitarian needs"]
+    assert "500,000" in by_text["Findings > Casualties"]
+    assert "Food insecurity | 9,000,000" in by_text["Humanitarian needs"]
     assert all(doc.text[p.start : p.end] == p.text for p in passages)
+    assert passages[0].section is None and "reported on March 24, 2021" in passages[0].text  # before the first heading
 
 
 def test_broken_docx_is_one_clear_error(tmp_path):
@@ -113,7 +128,7 @@ def test_index_skips_unreadable_files_and_indexes_the_rest(tmp_path, pdf, docx_f
     pdf_hit = next(h for h in hits if h["passage"]["doc_id"].endswith("resolution.pdf") and "500,000" in h["passage"]["text"])
     assert pdf_hit["passage"]["page"] == 2
     text = runner.invoke(app, ["search", "Syrian civilians killed 500,000", "--index", str(index), "--mode", "bm25"]).stdout
-    assert "resolution.pdf, p. 2" in text and "§ Observing the 10th anniversary of the uprising in Syria > Findings > Casualties" in text
+    assert "resolution.pdf, p. 2" in text and "resolution.docx, § Findings > Casualties" in text
 
 
 def test_reindex_unchanged_pdf_embeds_nothing_and_changed_pdf_replaces_its_passages(tmp_path, pages, fake_embedder):

@@ -23,7 +23,7 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("served")
-    pdf = write_pdf(folder / "report.pdf", [" ".join(clauses()[:3]), clause_with("500,000")]).read_bytes()
+    pdf = write_pdf(folder / "report.pdf", ["\n".join(clauses()[:3]), clause_with("500,000")]).read_bytes()
     docx = write_docx(folder / "brief.docx").read_bytes()
     files = {
         "/report.pdf": ("application/pdf", pdf),
@@ -156,7 +156,7 @@ def pdf_index(tmp_path_factory, embedder):
     folder = tmp_path_factory.mktemp("pdf-index")
     corpus = folder / "corpus"
     corpus.mkdir()
-    write_pdf(corpus / "report.pdf", [" ".join(clauses()[:3]), clause_with("500,000") + " " + clause_with("13,000,000")])
+    write_pdf(corpus / "report.pdf", ["\n".join(clauses()[:3]), clause_with("500,000") + "\n" + clause_with("13,000,000")])
     build_index([corpus], folder / "index", embedder=embedder)
     return folder / "index"
 

@@ -8,6 +8,8 @@ indexing time and the embedder 98 %.
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
+from urllib.parse import urlsplit
 
 from factcheck.errors import InputError
 from factcheck.records import Document
@@ -16,10 +18,17 @@ __all__ = ["read_pdf", "pdf_pages", "PAGE_BREAK"]
 
 PAGE_BREAK = "\n\n"  # between pages in a document's text: a paragraph break, so no sentence spans two pages
 _TITLE_CHARS = 200
+# Titles that tools write on their own: "Microsoft Word - draft3.docx", "untitled", a file name.
+_GENERATED_TITLE = re.compile(r"^(?:microsoft \w+ - |untitled\b)|\.(?:docx?|pdf|indd|tex|odt)$", re.I)
 
 
 def pdf_pages(data: bytes, source: str) -> list[str]:
     """The text of each page of a PDF, in order; raises InputError for encrypted or unreadable files."""
+    return _read(data, source)[0]
+
+
+def _read(data: bytes, source: str) -> tuple[list[str], dict[str, str]]:
+    """The page texts and the metadata (Title, Author, ...) of a PDF."""
     import pypdfium2 as pdfium
 
     if not data.lstrip()[:5].startswith(b"%PDF"):
@@ -29,7 +38,7 @@ def pdf_pages(data: bytes, source: str) -> list[str]:
     except pdfium.PdfiumError as exc:
         raise InputError(_open_error(source, str(exc))) from None
     try:
-        return [_page_text(document, number) for number in range(len(document))]
+        return [_page_text(document, number) for number in range(len(document))], document.get_metadata_dict()
     finally:
         document.close()
 
@@ -54,9 +63,18 @@ def _open_error(source: str, reason: str) -> str:
     return f"{source}: broken or unsupported PDF ({inner.group(1) if inner else reason}); re-save or re-download the file"
 
 
+def _title(metadata: dict[str, str], source: str) -> str:
+    """The PDF's own title when it has a real one, else its file name (a PDF's first line is a running header
+    or a wrapped piece of body text as often as a title)."""
+    title = " ".join((metadata.get("Title") or "").split())
+    if title and not _GENERATED_TITLE.search(title):
+        return title[:_TITLE_CHARS]
+    return PurePath(urlsplit(source).path).name if "://" in source else PurePath(source).name
+
+
 def read_pdf(data: bytes, doc_id: str, source: str) -> list[Document]:
     """Reads a PDF into one Document; `meta["pages"]` holds the offset where each page's text starts."""
-    pages = pdf_pages(data, source)
+    pages, metadata = _read(data, source)
     if not any(pages):
         raise InputError(
             f"{source}: no text layer in its {len(pages)} page(s) (a scan?); run OCR first (e.g. ocrmypdf) and index the result"
@@ -67,5 +85,7 @@ def read_pdf(data: bytes, doc_id: str, source: str) -> list[Document]:
             text += PAGE_BREAK
         starts.append(len(text))
         text += page
-    title = next((line.strip() for line in text.splitlines() if line.strip()), "")[:_TITLE_CHARS]
-    return [Document(doc_id, text, title, source, meta={"format": "pdf", "pages": starts})]
+    meta = {"format": "pdf", "pages": starts}
+    if metadata.get("Author"):
+        meta["author"] = metadata["Author"]
+    return [Document(doc_id, text, _title(metadata, source), source, meta=meta)]

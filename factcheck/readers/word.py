@@ -59,6 +59,11 @@ def docx_blocks(data: bytes, source: str) -> list[tuple[int | None, str]]:
     return blocks
 
 
+def _first_heading(blocks: list[tuple[int | None, str]]) -> str:
+    """The first heading's text, or an empty string."""
+    return next((text for level, text in blocks if level is not None), "")
+
+
 def read_docx(data: bytes, doc_id: str, source: str) -> list[Document]:
     """Reads a DOCX into one Document; `meta["sections"]` holds `[offset, heading path]` where each section starts."""
     blocks = docx_blocks(data, source)
@@ -69,11 +74,12 @@ def read_docx(data: bytes, doc_id: str, source: str) -> list[Document]:
     for level, block in blocks:
         if text:
             text += "\n\n"
-        if level is not None:
-            path = [(lv, h) for lv, h in path if lv < level] + [(level, " ".join(block.split()))]
+        if level == 0:  # the document's title, not a section
             title = title or block
+        elif level is not None:
+            path = [(lv, h) for lv, h in path if lv < level] + [(level, " ".join(block.split()))]
             sections.append([len(text), SECTION_SEPARATOR.join(h for _, h in path)])
         text += block
     sections = [s for i, s in enumerate(sections) if i + 1 == len(sections) or sections[i + 1][0] != s[0]]
-    title = (title or text.split("\n", 1)[0])[:200]
+    title = (title or _first_heading(blocks) or text.split("\n", 1)[0])[:200]
     return [Document(doc_id, text, title, source, meta={"format": "docx", "sections": sections})]
