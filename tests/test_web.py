@@ -84,6 +84,12 @@ def test_page_over_the_size_cap_is_refused(server, path):
         fetch(f"{server.base}{path}")
 
 
+def test_documents_sent_as_pdf_have_a_larger_cap(server):
+    assert fetch(f"{server.base}/report.pdf", max_bytes=1024).content_type == "application/pdf"
+    with pytest.raises(InputError, match=r"fake.html: over the 1 kB download limit"):
+        fetch(f"{server.base}/fake.html", max_bytes=1024)  # the same bytes sent as HTML
+
+
 def test_article_refuses_what_is_not_html(server):
     with pytest.raises(InputError, match=r"fake.html: the server sent application/pdf, not an HTML page \(index it"):
         article_document(fetch(f"{server.base}/fake.html"))

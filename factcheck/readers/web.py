@@ -30,12 +30,14 @@ __all__ = [
     "USER_AGENT",
     "FETCH_TIMEOUT",
     "MAX_FETCH_BYTES",
+    "MAX_DOCUMENT_FETCH_BYTES",
     "MAX_REDIRECTS",
 ]
 
 USER_AGENT = f"factcheck/{__version__} (+https://factcheck.example; offline-first fact-checking toolkit)"
 FETCH_TIMEOUT = 20.0  # seconds to connect, between two reads, and (x3) for the whole download
-MAX_FETCH_BYTES = 10 * 1024 * 1024  # 10 MB: a long news page is under 2 MB, a long report PDF under 10 MB
+MAX_FETCH_BYTES = 10 * 1024 * 1024  # 10 MB: a long news page is under 2 MB
+MAX_DOCUMENT_FETCH_BYTES = 100 * 1024 * 1024  # sent as PDF or DOCX: a UN report with figures runs to tens of MB
 MAX_REDIRECTS = 5
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _DOCUMENT_TYPES = {
@@ -104,9 +106,14 @@ def _check_address(url: str) -> None:
 
 
 def _read_response(url: str, response, timeout: float, max_bytes: int) -> Page:
-    """Checks the status and reads the body in chunks, stopping at `max_bytes` or after 3x `timeout` seconds."""
+    """Checks the status and reads the body in chunks, stopping at the size cap (`max_bytes`, or
+    MAX_DOCUMENT_FETCH_BYTES for what is sent as PDF or DOCX) or after 3x `timeout` seconds."""
     if response.status_code >= 400:
         raise InputError(f"{url}: the server answered HTTP {response.status_code} {response.reason}; check the address")
+    media, _, params = response.headers.get("Content-Type", "").partition(";")
+    media = media.strip().lower()
+    if media in _DOCUMENT_TYPES:
+        max_bytes = max(max_bytes, MAX_DOCUMENT_FETCH_BYTES)
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise InputError(_too_large(url, max_bytes))
@@ -118,14 +125,14 @@ def _read_response(url: str, response, timeout: float, max_bytes: int) -> Page:
             raise InputError(_too_large(url, max_bytes))
         if time.monotonic() > deadline:
             raise InputError(f"{url}: download took over {3 * timeout:g} s; try again later, or save the page and pass the file")
-    media, _, params = response.headers.get("Content-Type", "").partition(";")
     charset = params.split("charset=", 1)[1].strip(" \"'") if "charset=" in params else None
-    return Page(url, response.url, media.strip().lower(), charset, bytes(body), fetched)
+    return Page(url, response.url, media, charset, bytes(body), fetched)
 
 
 def _too_large(url: str, max_bytes: int) -> str:
     """The error for a download over the size cap."""
-    return f"{url}: over the {max_bytes // (1024 * 1024)} MB download limit; save the part you need and pass the file"
+    size = f"{max_bytes // (1024 * 1024)} MB" if max_bytes >= 1024 * 1024 else f"{max_bytes // 1024} kB"
+    return f"{url}: over the {size} download limit; download it yourself and pass the file"
 
 
 def _reason(exc: Exception) -> str:
