@@ -73,6 +73,13 @@ def test_slow_answer_times_out(server):
         fetch(f"{server.base}/slow", timeout=0.5)
 
 
+def test_stalled_or_endless_download_stops(server):
+    with pytest.raises(InputError, match=r"/stall: the download stalled after \d+ bytes"):
+        fetch(f"{server.base}/stall", timeout=0.5)
+    with pytest.raises(InputError, match=r"/drip: download took over 0.5 s"):
+        fetch(f"{server.base}/drip", max_seconds=0.5)
+
+
 def test_http_error_names_the_status(server):
     with pytest.raises(InputError, match=r"/missing: the server answered HTTP 404"):
         fetch(f"{server.base}/missing")
@@ -147,7 +154,7 @@ def test_index_urls_with_a_url_file_skips_failures_and_cites_pages(server, tmp_p
     stats = json.loads(result.stdout)
     assert (stats["documents"], len(stats["skipped"])) == (3, 1)
     assert result.stderr.count("warning: skipped") == 1 and "/missing: the server answered HTTP 404" in result.stderr
-    found = runner.invoke(app, ["search", "death of more than 500,000 Syrian civilians", "--index", str(index), "--json"])
+    found = runner.invoke(app, ["search", "death of more than 500,000 Syrian civilians", "--index", str(index), "--mode", "bm25", "--json"])
     top = json.loads(found.stdout)[0]
     assert top["passage"]["doc_id"] == f"{server.base}/report.pdf" and top["passage"]["page"] == 2
     again = json.loads(runner.invoke(app, [*args, "--json"]).stdout)  # fetched again, content unchanged

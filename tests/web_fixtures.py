@@ -1,5 +1,5 @@
 """A loopback HTTP server started by the tests: an article page, a redirect chain and loop, a slow
-answer, a 404, a PDF sent as text/html, a 30 MB page (with and without Content-Length), a PDF and a
+answer, a body that stalls or trickles, a 404, a PDF sent as text/html, a 30 MB page (with and without Content-Length), a PDF and a
 DOCX served as reference documents, an image and a plain text page."""
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.path == "/slow":
             time.sleep(SLOW_SECONDS)
             return self._send("text/html", article_html().encode())
+        if self.path in ("/stall", "/drip"):
+            return self._trickle(stall=self.path == "/stall")
         if self.path == "/article":
             return self._send("text/html; charset=utf-8", article_html().encode())
         if self.path in ("/big", "/big-chunked"):
@@ -68,6 +70,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def _trickle(self, stall: bool) -> None:
+        """Starts a page, then stops sending (stall) or sends a few bytes every 0.1 s for a long time (drip)."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        try:
+            self.wfile.write(b"<html><body><p>Start of the page.</p>")
+            self.wfile.flush()
+            for _ in range(1 if stall else 15):
+                time.sleep(SLOW_SECONDS if stall else 0.1)
+                self.wfile.write(b"<p>more</p>")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def _big(self, declare: bool) -> None:
         """A 30 MB page; without Content-Length the client only finds out by counting."""
