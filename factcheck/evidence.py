@@ -54,6 +54,8 @@ def candidate_sentences(hits: list[SearchHit]) -> list[Evidence]:
                     sentence_start=p.start + start,
                     sentence_end=p.start + end,
                     scores={**hit.scores, "rank": float(hit.rank)},
+                    page=p.page,
+                    section=p.section,
                 )
             )
     return out

@@ -1,4 +1,5 @@
-"""Corpus ingestion: files and folders (.txt .md .html .jsonl) → Documents → Passages with offsets.
+"""Corpus ingestion: files, folders and URLs (.txt .md .html .jsonl here, .pdf .docx and web pages through
+`factcheck.readers`) → Documents → Passages with offsets.
 
     >>> from factcheck.ingest import read_corpus, split_passages
     >>> corpus = read_corpus(["corpus/"])
@@ -16,11 +17,14 @@ from __future__ import annotations
 import hashlib
 import re
 import warnings
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from factcheck.errors import InputError
+from factcheck.readers import READERS as DOCUMENT_READERS
+from factcheck.readers import read_document
 from factcheck.records import Document, Passage
 from factcheck.textio import json_object, looks_binary, read_text
 
@@ -111,20 +115,45 @@ def _hard_wrap(text: str, start: int, end: int, size: int) -> list[tuple[int, in
 
 def split_passages(doc: Document, size: int = PASSAGE_CHARS, overlap: int = PASSAGE_OVERLAP) -> list[Passage]:
     """Groups a document's sentences into windows of about `size` characters; consecutive windows
-    share `overlap` sentences. Offsets point into `doc.text`."""
+    share `overlap` sentences. Offsets point into `doc.text`. Windows never cross a page (PDF) or a
+    section (DOCX), so each passage knows its page or section."""
     sentences = [piece for s, e in split_sentences(doc.text) for piece in _hard_wrap(doc.text, s, e, size)]
+    firsts = [start for start, _ in sentences]
     passages: list[Passage] = []
+    for start, end, page, section in _segments(doc):
+        inside = sentences[bisect_left(firsts, start) : bisect_left(firsts, end)]
+        for first, last in _windows(inside, size, overlap):
+            passages.append(Passage(doc.id, doc.text[first:last], first, last, len(passages), page=page, section=section))
+    return passages
+
+
+def _segments(doc: Document) -> list[tuple[int, int, int | None, str | None]]:
+    """(start, end, page, section) of the parts passages must not cross: the pages of a PDF
+    (`meta["pages"]`: start offsets), the sections of a DOCX (`meta["sections"]`: [offset, heading]
+    pairs), else the whole text."""
+    if doc.meta.get("format") == "pdf" and doc.meta.get("pages"):
+        marks = [(int(start), number, None) for number, start in enumerate(doc.meta["pages"], start=1)]
+    elif doc.meta.get("format") == "docx" and doc.meta.get("sections"):
+        marks = [(int(start), None, str(heading) or None) for start, heading in doc.meta["sections"]]
+    else:
+        return [(0, len(doc.text), None, None)]
+    ends = [start for start, _, _ in marks[1:]] + [len(doc.text)]
+    return [(start, end, page, section) for (start, page, section), end in zip(marks, ends)]
+
+
+def _windows(sentences: list[tuple[int, int]], size: int, overlap: int) -> list[tuple[int, int]]:
+    """(start, end) of the passage windows over consecutive sentence spans."""
+    windows: list[tuple[int, int]] = []
     i = 0
     while i < len(sentences):
         j = i + 1
         while j < len(sentences) and sentences[j][1] - sentences[i][0] <= size:
             j += 1
-        start, end = sentences[i][0], sentences[j - 1][1]
-        passages.append(Passage(doc.id, doc.text[start:end], start, end, len(passages)))
+        windows.append((sentences[i][0], sentences[j - 1][1]))
         if j >= len(sentences):
             break
         i = _next_window_start(sentences, i, j, overlap, size)
-    return passages
+    return windows
 
 
 def _next_window_start(sentences: list[tuple[int, int]], i: int, j: int, overlap: int, size: int) -> int:
@@ -219,13 +248,15 @@ READERS: dict[str, Callable[[Path, str, str], Iterator[Document]]] = {
     ".htm": _read_html,
     ".jsonl": _read_jsonl,
 }
-SUFFIXES = tuple(READERS)
+SUFFIXES = tuple(READERS) + tuple(DOCUMENT_READERS)
 IGNORED_NAMES = {"sources.md"}  # a corpus folder's list of sources describes the corpus; it is not part of it
 
 
 def read_file(path: str | Path, doc_id: str | None = None, text: str | None = None) -> Iterator[Document]:
     """Reads the documents of one corpus file (one, or one per line for .jsonl); `text` skips the disk read."""
     path = Path(path)
+    if path.suffix.lower() in DOCUMENT_READERS:
+        return iter(read_document(path, doc_id))
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise InputError(f"{path}: unsupported file type; use one of {', '.join(SUFFIXES)}")
@@ -237,17 +268,22 @@ def read_file(path: str | Path, doc_id: str | None = None, text: str | None = No
 
 @dataclass
 class Corpus:
-    """The documents under some paths, read lazily; files that could not be read are counted in `skipped`."""
+    """The documents under some paths and URLs, read lazily; files that could not be read are counted in `skipped`."""
 
     paths: list[Path]
     skipped: list[tuple[str, str]] = field(default_factory=list)
     files: int = 0
+    urls: list[str] = field(default_factory=list)  # web pages and documents, fetched as they are read
 
     @property
     def documents(self) -> Iterator[Document]:
-        """Yields every readable document; binary/undecodable files are skipped with a warning."""
+        """Yields every readable document; binary/undecodable files, unreadable PDFs and DOCX, and URLs
+        that fail to download are skipped with a warning."""
         for path in self._files():
             self.files += 1
+            if path.suffix.lower() in DOCUMENT_READERS:
+                yield from self._or_skip(str(path), read_document, path, _doc_id(path))
+                continue
             try:
                 text = _jsonl_lines(path) if path.suffix.lower() == ".jsonl" else read_text(path)
             except InputError as exc:  # binary, undecodable or oversized: skip and count
@@ -255,6 +291,18 @@ class Corpus:
                 warnings.warn(f"skipped {exc}", stacklevel=2)
                 continue
             yield from read_file(path, _doc_id(path), text)
+        for url in self.urls:
+            self.files += 1
+            yield from self._or_skip(url, _fetch_documents, url)
+
+    def _or_skip(self, where: str, read: Callable[..., list[Document]], *args: Any) -> list[Document]:
+        """The documents `read(*args)` returns, or none when it raises InputError (then counted as skipped)."""
+        try:
+            return read(*args)
+        except InputError as exc:
+            self.skipped.append((where, str(exc)))
+            warnings.warn(f"skipped {exc}", stacklevel=3)
+            return []
 
     def _files(self) -> Iterator[Path]:
         """The corpus files in a stable order: given files as they are, folders recursed (hidden entries and
@@ -265,7 +313,7 @@ class Corpus:
                 continue
             for path in sorted(root.rglob("*")):
                 hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
-                wanted = path.suffix.lower() in READERS and path.name.lower() not in IGNORED_NAMES
+                wanted = path.suffix.lower() in SUFFIXES and path.name.lower() not in IGNORED_NAMES
                 if path.is_file() and not hidden and wanted:
                     yield path
 
@@ -303,14 +351,26 @@ def _doc_id(path: Path) -> str:
         return str(path.resolve())
 
 
+def _fetch_documents(url: str) -> list[Document]:
+    """The reference documents at a URL (HTML main text, PDF, DOCX or plain text)."""
+    from factcheck.readers.web import fetch, reference_documents
+
+    return reference_documents(fetch(url))
+
+
 def read_corpus(paths: Iterable[str | Path]) -> Corpus:
-    """Checks that every path exists and returns a lazily-read Corpus over them."""
-    resolved = [Path(p) for p in paths]
-    if not resolved:
-        raise InputError("no corpus paths given; pass files or folders of .txt, .md, .html or .jsonl documents")
+    """Checks that every path exists and returns a lazily-read Corpus over them; http(s) addresses
+    among `paths` are fetched when the corpus is read."""
+    from factcheck.readers.web import is_url
+
+    given = list(paths)
+    urls = [str(p) for p in given if isinstance(p, str) and is_url(p)]
+    resolved = [Path(p) for p in given if not (isinstance(p, str) and is_url(p))]
+    if not resolved and not urls:
+        raise InputError("no corpus paths given; pass files, folders or URLs of .txt, .md, .html, .jsonl, .pdf or .docx documents")
     for path in resolved:
         if not path.exists():
             raise InputError(f"{path}: no such file or folder; check the path")
-        if path.is_file() and path.suffix.lower() not in READERS:
+        if path.is_file() and path.suffix.lower() not in SUFFIXES:
             raise InputError(f"{path}: unsupported file type; use one of {', '.join(SUFFIXES)}")
-    return Corpus(resolved)
+    return Corpus(resolved, urls=urls)

@@ -21,6 +21,7 @@ __all__ = [
     "Claim",
     "Evidence",
     "CheckResult",
+    "ArticleSource",
     "VERDICTS",
     "STANCES",
     "to_dict",
@@ -57,6 +58,8 @@ class Passage:
     end: int
     ordinal: int  # position of the passage within its document
     id: int = -1  # row id in the index store; -1 before indexing
+    page: int | None = None  # 1-based page of a paged document (PDF); passages never cross pages
+    section: str | None = None  # heading path of a sectioned document (DOCX), e.g. "Findings > Casualties"
 
 
 @dataclass
@@ -154,6 +157,8 @@ class Evidence:
     scores: dict[str, float] = field(default_factory=dict)  # retrieval scores
     numeric: dict[str, Any] = field(default_factory=dict)  # quantity/date check outcome
     why: str = ""
+    page: int | None = None  # page of the sentence in a paged document (PDF)
+    section: str | None = None  # heading path of the sentence in a sectioned document (DOCX)
     set_aside: str = ""  # why the verdict rules set it aside (empty: it counted for the verdict)
 
     def reading(self) -> str:
@@ -167,6 +172,19 @@ class Evidence:
 
 
 @dataclass
+class ArticleSource:
+    """Where a checked article came from when it was fetched from the web, and when."""
+
+    url: str  # the address asked for
+    final_url: str = ""  # after redirects
+    fetched: str = ""  # UTC time of the fetch, ISO 8601
+    title: str = ""
+    author: str = ""
+    date: str = ""
+    site: str = ""
+
+
+@dataclass
 class CheckResult:
     """The verdict on one claim, with its evidence and the models that made it."""
 
@@ -176,6 +194,7 @@ class CheckResult:
     evidence: list[Evidence] = field(default_factory=list)
     rationale: str = ""
     models: dict[str, str] = field(default_factory=dict)  # embedder, verifier, index
+    article: ArticleSource | None = None  # set when the claim comes from an article fetched from a URL
 
 
 def to_dict(record: Any) -> dict[str, Any]:
@@ -186,7 +205,7 @@ def to_dict(record: Any) -> dict[str, Any]:
 _NESTED = {
     "Claim": {"attribution": Attribution, "quantities": Quantity, "dates": TimeExpression, "entities": Entity},
     "SearchHit": {"passage": Passage},
-    "CheckResult": {"claim": Claim, "evidence": Evidence},
+    "CheckResult": {"claim": Claim, "evidence": Evidence, "article": ArticleSource},
 }
 
 

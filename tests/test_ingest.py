@@ -123,14 +123,16 @@ def test_corpus_recurses_skips_unreadable_and_hidden_files(tmp_path):
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "secret.txt").write_text("Hidden.", encoding="utf-8")
     (tmp_path / "SOURCES.md").write_text("# Sources\n\nNot a document.", encoding="utf-8")
-    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")  # a PDF cut after its header
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")  # not a corpus type: not even counted
     corpus = read_corpus([tmp_path])
     with pytest.warns(UserWarning, match="skipped"):
         docs = list(corpus.documents)
     assert sorted(d.text for d in docs) == ["# Top\n\nTop document.", "Deep document."]
-    assert corpus.files == 4
+    assert corpus.files == 5
     reasons = dict(corpus.skipped)
-    assert set(reasons) == {str(tmp_path / "image.txt"), str(tmp_path / "latin1.txt")}
+    assert set(reasons) == {str(tmp_path / "image.txt"), str(tmp_path / "latin1.txt"), str(tmp_path / "notes.pdf")}
+    assert "broken" in reasons[str(tmp_path / "notes.pdf")]
     assert "binary" in reasons[str(tmp_path / "image.txt")]
     assert "UTF-8" in reasons[str(tmp_path / "latin1.txt")]
 
@@ -138,9 +140,9 @@ def test_corpus_recurses_skips_unreadable_and_hidden_files(tmp_path):
 def test_missing_or_unsupported_path_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="no such file or folder"):
         read_corpus([tmp_path / "nope"])
-    (tmp_path / "x.pdf").write_bytes(b"%PDF")
-    with pytest.raises(InputError, match=r"x\.pdf: unsupported file type"):
-        read_corpus([tmp_path / "x.pdf"])
+    (tmp_path / "x.odt").write_bytes(b"PK\x03\x04")
+    with pytest.raises(InputError, match=r"x\.odt: unsupported file type; use one of .*\.pdf, \.docx"):
+        read_corpus([tmp_path / "x.odt"])
     with pytest.raises(InputError, match="no corpus paths"):
         read_corpus([])
 

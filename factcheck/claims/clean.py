@@ -118,8 +118,13 @@ def _read_stdin() -> str:
         raise InputError(f"<stdin>: not valid UTF-8 (byte {exc.start}); convert it, e.g. iconv -f latin1 -t utf-8") from None
 
 
-def read_article(path: str | Path) -> Document:
-    """Reads an article from a .txt/.md/.html file, or from stdin when path is "-"."""
+def read_article(path: str | Path, offline: bool = False) -> Document:
+    """Reads an article from a .txt/.md/.html file, from stdin when path is "-", or from an http(s) address
+    (its main text and metadata; `meta["fetched"]` holds the download time)."""
+    from factcheck.readers.web import article_document, fetch, is_url
+
+    if isinstance(path, str) and is_url(path):
+        return article_document(fetch(path, offline=offline))[0]
     if str(path) == "-":
         return article_from_text(_read_stdin(), "<stdin>")
     path = Path(path)

@@ -129,8 +129,10 @@ class ClaimExtractor:
 
 
 def _looks_like_path(text: str) -> bool:
-    """Tells a file name ("-" for stdin) from article text passed as a string."""
-    if text == "-" or Path(text).is_file():
+    """Tells a file name ("-" for stdin) or an http(s) address from article text passed as a string."""
+    from factcheck.readers.web import is_url
+
+    if text == "-" or is_url(text) or Path(text).is_file():
         return True
     return "\n" not in text and len(text) < 1024 and Path(text).suffix.lower() in (".txt", ".md", ".html", ".htm")
 

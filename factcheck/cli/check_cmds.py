@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from factcheck.cli.common import app, echo_json, guarded
+from factcheck.cli.common import OFFLINE_HELP, app, echo_json, guarded
 from factcheck.cli.index_cmds import RAY_ADDRESS_HELP, RAY_HELP
 from factcheck.settings import default_index_dir, limit_threads
 
@@ -37,11 +37,13 @@ def _exports(results, html: Optional[Path], markdown: Optional[Path], claimrevie
 
 def _print_result(result) -> None:
     """Prints one verdict readably."""
+    from factcheck.report.citation import citation
+
     colour = {"SUPPORTED": "green", "REFUTED": "red", "CONFLICTING": "yellow"}.get(result.verdict, "white")
     typer.secho(f"{result.verdict} ({result.confidence:.2f})  {result.claim.text}", fg=colour, bold=True)
     typer.echo(f"  {result.rationale}")
     for e in result.evidence[:3]:
-        typer.echo(f"  - [{e.reading()}] {e.sentence}  ({e.title or e.doc_id}, {e.source})")
+        typer.echo(f"  - [{e.reading()}] {e.sentence}  ({e.title or e.doc_id}, {citation(e)})")
 
 
 def _summary(results, out: Optional[Path]) -> dict:
@@ -122,9 +124,11 @@ def _read_claims(path: Path, skip_invalid: bool):
     return claims
 
 
-def _run_batch(checker, claims, output: Optional[Path], batch_size: int):
+def _run_batch(checker, claims, output: Optional[Path], batch_size: int, article=None):
     """Checks claims with a progress bar; with -o, finished claims are kept in OUTPUT.partial so an
-    interrupted run resumes where it stopped."""
+    interrupted run resumes where it stopped. `article` (an ArticleSource) is recorded in each result."""
+    from dataclasses import replace
+
     from tqdm import tqdm
 
     from factcheck.report.jsonl import PartialReport
@@ -134,6 +138,7 @@ def _run_batch(checker, claims, output: Optional[Path], batch_size: int):
     results = []
     with tqdm(total=len(claims), initial=len(claims) - len(todo), desc="checking", unit="claim", disable=None) as bar:
         for result in checker.check_stream(todo, batch_size=batch_size):
+            result = replace(result, article=article) if article is not None else result
             if run:
                 run.add(result)
             results.append(result)
@@ -144,7 +149,7 @@ def _run_batch(checker, claims, output: Optional[Path], batch_size: int):
 @app.command()
 @guarded
 def article(
-    path: str = typer.Argument(..., help="The article: a .txt, .md or .html file, or - for stdin."),
+    path: str = typer.Argument(..., help="The article: a .txt, .md or .html file, an http(s) address, or - for stdin."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the report JSONL here (resumable)."),
     index: Optional[Path] = INDEX_OPT,
     verifier: str = VERIFIER_OPT,
@@ -154,14 +159,17 @@ def article(
     claimreview: Optional[Path] = typer.Option(None, "--claimreview", help="Also write schema.org ClaimReview JSON-LD."),
     fever: Optional[Path] = typer.Option(None, "--fever", help="Also write FEVER-style predictions JSONL."),
     batch_size: int = typer.Option(16, "--batch-size", min=1, help="Claims per model batch."),
+    offline: bool = typer.Option(False, "--offline", help=OFFLINE_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary instead of readable text."),
 ) -> None:
-    """Extract an article's check-worthy claims, then check each against the index."""
+    """Extract an article's check-worthy claims (from a file or a web page), then check each against the index."""
     from factcheck.claims import ClaimExtractor
     from factcheck.claims.clean import english_warning, read_article
     from factcheck.pipeline import Checker
+    from factcheck.readers.web import source_of
 
-    doc = read_article(path)
+    doc = read_article(path, offline=offline)
+    fetched = source_of(doc)
     limit_threads()
     warning = english_warning(doc.text, doc.source)
     if warning:
@@ -171,11 +179,13 @@ def article(
     claims = extractor.extract(doc)
     if not claims:
         typer.echo(f"warning: {doc.source}: no check-worthy claims found", err=True)
-    results = _run_batch(checker, claims, output, batch_size)
-    title = f"Fact-check: {Path(doc.source).name}"
+    results = _run_batch(checker, claims, output, batch_size, article=fetched)
+    title = f"Fact-check: {doc.title or doc.source}" if fetched else f"Fact-check: {Path(doc.source).name}"
     _exports(results, html, markdown, claimreview, fever, article=doc.text, title=title)
     if json_out:
-        echo_json(_summary(results, output))
+        from factcheck.records import to_dict
+
+        echo_json({**_summary(results, output), "article": to_dict(fetched) if fetched else None})
     elif output:
         typer.echo(f"checked {len(results)} claims -> {output}  {_summary(results, output)['verdicts']}")
     else:

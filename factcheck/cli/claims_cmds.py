@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from factcheck.cli.common import app, echo_json, guarded, train_app
+from factcheck.cli.common import OFFLINE_HELP, app, echo_json, guarded, train_app
 
 __all__ = ["extract", "train_checkworthiness_cmd"]
 
@@ -24,18 +24,19 @@ def _print_claims(claims: list) -> None:
 @app.command()
 @guarded
 def extract(
-    article: str = typer.Argument(..., help="Article file (.txt, .md, .html) or - for stdin."),
+    article: str = typer.Argument(..., help="Article file (.txt, .md, .html), an http(s) address, or - for stdin."),
     min_score: float = typer.Option(0.5, "--min-score", min=0.0, max=1.0,
                                     help="Keep sentences with check-worthiness at least this (0.5 = model's threshold)."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write claims JSONL here (atomically)."),
+    offline: bool = typer.Option(False, "--offline", help=OFFLINE_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the claims as JSON."),
 ) -> None:
-    """Extract the check-worthy, standalone claims of a news article."""
+    """Extract the check-worthy, standalone claims of a news article (a file, a web page, or stdin)."""
     from factcheck.claims import ClaimExtractor, write_claims
     from factcheck.claims.clean import english_warning, read_article
     from factcheck.claims.io import claim_to_record
 
-    document = read_article(article)
+    document = read_article(article, offline=offline)
     warning = english_warning(document.text, document.source)
     if warning:
         typer.echo(f"warning: {warning}", err=True)

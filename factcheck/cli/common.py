@@ -10,7 +10,9 @@ import typer
 
 from factcheck.errors import FactcheckError
 
-__all__ = ["app", "train_app", "guarded", "echo_json"]
+__all__ = ["app", "train_app", "guarded", "echo_json", "OFFLINE_HELP"]
+
+OFFLINE_HELP = "Never touch the network: an http(s) address is refused with one line instead of fetched."
 
 app = typer.Typer(
     name="factcheck",

@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from factcheck.cli.common import app, echo_json, guarded
+from factcheck.cli.common import OFFLINE_HELP, app, echo_json, guarded
 
 __all__ = ["index", "search", "info"]
 
@@ -20,7 +20,11 @@ RAY_ADDRESS_HELP = "Ray cluster to join (e.g. auto, ray://head:10001); implies -
 @app.command()
 @guarded
 def index(
-    paths: List[Path] = typer.Argument(..., help="Corpus files or folders (.txt, .md, .html, .jsonl)."),
+    paths: Optional[List[str]] = typer.Argument(
+        None, help="Corpus files or folders (.txt, .md, .html, .jsonl, .pdf, .docx) and http(s) addresses.", show_default=False
+    ),
+    urls: Optional[Path] = typer.Option(None, "--urls", help="A file of http(s) addresses to index, one per line (# comments)."),
+    offline: bool = typer.Option(False, "--offline", help=OFFLINE_HELP),
     index_dir: Optional[Path] = typer.Option(None, "--index", help=_INDEX_HELP),
     embedder: Optional[str] = typer.Option(
         None, "--embedder", help="sentence-transformers model name or path (default: the index's, else all-MiniLM-L6-v2)."
@@ -36,11 +40,12 @@ def index(
     ray_actors: Optional[int] = typer.Option(None, "--ray-actors", min=1, help="Ray embedder actors (default: one per CPU)."),
     as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
 ) -> None:
-    """Index (or re-index) a reference corpus: only new or changed documents are embedded."""
+    """Index (or re-index) a reference corpus of files, folders and web pages: only new or changed documents are embedded."""
     import warnings
 
     from factcheck.index import build_index
 
+    paths = _corpus_paths(paths or [], urls, offline)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
         if ray or ray_address:  # scale out: embed on Ray actors, merge the shards into the same index
@@ -66,6 +71,20 @@ def index(
         f"{stats.unchanged} unchanged, {stats.duplicates} duplicates, {len(stats.skipped)} skipped "
         f"[{stats.faiss}, {stats.seconds:.1f} s]"
     )
+
+
+def _corpus_paths(paths: List[str], urls: Optional[Path], offline: bool) -> List[str]:
+    """The command line's paths and addresses plus those of --urls; with --offline, any address is refused."""
+    from factcheck.errors import InputError
+    from factcheck.readers.web import is_url, read_url_list
+
+    every = list(paths) + (read_url_list(urls) if urls is not None else [])
+    if not every:
+        raise InputError("nothing to index; pass files, folders or URLs, or --urls FILE")
+    remote = [p for p in every if is_url(p)]
+    if offline and remote:
+        raise InputError(f"{remote[0]}: not fetched because --offline is set ({len(remote)} address(es)); drop --offline or pass saved files")
+    return every
 
 
 @app.command()
@@ -97,7 +116,9 @@ def search(
         typer.echo("no matching passages")
     for hit in hits:
         scores = ", ".join(f"{name} {value:.3f}" for name, value in hit.scores.items())
-        where = f"{hit.source} [{hit.passage.start}:{hit.passage.end}]"
+        page = f", p. {hit.passage.page}" if hit.passage.page is not None else ""
+        section = f", § {hit.passage.section}" if hit.passage.section else ""
+        where = f"{hit.source}{page}{section} [{hit.passage.start}:{hit.passage.end}]"
         typer.echo(f"{hit.rank}. {hit.title or hit.passage.doc_id}  ({scores})\n   {where}")
         body = " ".join(hit.passage.text.split())
         typer.echo(textwrap.indent(textwrap.fill(body, width=96), "   ") + "\n")

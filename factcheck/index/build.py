@@ -185,13 +185,18 @@ def _count_change(doc: Document, digest: str, old: Index | None, stats: BuildSta
         stats.added += 1
         return
     before, old_digest = found
-    same = old_digest == digest and (before.title, before.source, before.url, before.date, before.meta) == (
-        doc.title, doc.source, doc.url, doc.date, doc.meta
+    same = old_digest == digest and (before.title, before.source, before.url, before.date, _kept(before.meta)) == (
+        doc.title, doc.source, doc.url, doc.date, _kept(doc.meta)
     )
     if same:
         stats.unchanged += 1
     else:
         stats.updated += 1
+
+
+def _kept(meta: dict[str, Any]) -> dict[str, Any]:
+    """A document's metadata without its fetch time: a page fetched again with the same content is unchanged."""
+    return {key: value for key, value in meta.items() if key != "fetched"}
 
 
 def _write_vectors(
@@ -254,7 +259,7 @@ def _manifest(
             "skipped": len(stats.skipped),
             "duplicates": stats.duplicates,
         },
-        "sources": [str(p) for p in corpus.paths],
+        "sources": [str(p) for p in corpus.paths] + corpus.urls,
         "created": created or now(),
         "updated": now(),
         "files": file_sizes(generation),
@@ -370,6 +375,6 @@ def _remove_stale(folder: Path, keep: str) -> None:
 
 def _empty_message(corpus: Corpus) -> str:
     """The error for a corpus without a readable document."""
-    where = ", ".join(str(p) for p in corpus.paths)
+    where = ", ".join([str(p) for p in corpus.paths] + corpus.urls)
     skipped = f" ({len(corpus.skipped)} file(s) skipped: {corpus.skipped[0][1]})" if corpus.skipped else ""
-    return f"{where}: no readable documents found{skipped}; add .txt, .md, .html or .jsonl files"
+    return f"{where}: no readable documents found{skipped}; add .txt, .md, .html, .jsonl, .pdf or .docx files"

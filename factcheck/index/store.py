@@ -36,13 +36,18 @@ CREATE TABLE passages (
     ordinal INTEGER NOT NULL,
     start INTEGER NOT NULL,
     "end" INTEGER NOT NULL,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    page INTEGER,
+    section TEXT
 );
 CREATE INDEX passages_doc ON passages(doc_row);
 """
 
 _DOC_COLUMNS = "hash, id, text, title, source, url, date, meta"
-_HIT_COLUMNS = 'p.id, d.id, p.text, p.start, p."end", p.ordinal, d.title, d.source, d.url'
+_HIT_COLUMNS = 'p.id, d.id, p.text, p.start, p."end", p.ordinal, {context}, d.title, d.source, d.url'
+_CONTEXT = "p.page, p.section"  # page and section: columns added after the first release, NULL in older stores
+# What the embedder and BM25 read: the passage, after its section heading when it has one.
+_INPUT = "CASE WHEN section IS NULL OR section = '' THEN text ELSE section || char(10) || text END"
 _CHUNK = 900  # bound on SQL parameters per query (SQLite's limit is 999 on old builds)
 
 
@@ -56,6 +61,12 @@ class Store:
         else:
             uri = f"{self.path.resolve().as_uri()}?mode=ro"  # percent-encoded: spaces, '?' and '#' are safe
             self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self._context = _CONTEXT if writable or self._has_context() else "NULL, NULL"
+
+    def _has_context(self) -> bool:
+        """Tells whether the passages table has the page and section columns (stores written since they exist)."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(passages)")}
+        return {"page", "section"} <= columns
 
     @classmethod
     def create(cls, path: str | Path) -> "Store":
@@ -76,8 +87,12 @@ class Store:
 
     def add_passages(self, doc_row: int, passages: Iterable[Passage], first_id: int) -> int:
         """Inserts a document's passages with consecutive ids from `first_id`; returns the next free id."""
-        rows = [(first_id + i, doc_row, p.ordinal, p.start, p.end, p.text) for i, p in enumerate(passages)]
-        self.db.executemany('INSERT INTO passages (id, doc_row, ordinal, start, "end", text) VALUES (?,?,?,?,?,?)', rows)
+        rows = [
+            (first_id + i, doc_row, p.ordinal, p.start, p.end, p.text, p.page, p.section) for i, p in enumerate(passages)
+        ]
+        self.db.executemany(
+            'INSERT INTO passages (id, doc_row, ordinal, start, "end", text, page, section) VALUES (?,?,?,?,?,?,?,?)', rows
+        )
         return first_id + len(rows)
 
     def commit(self) -> None:
@@ -109,23 +124,23 @@ class Store:
     def passages_by_hash(self, hash: str) -> list[tuple[int, Passage]]:  # noqa: A002
         """The passages of the document with this content hash, as (passage id, Passage) in order."""
         rows = self.db.execute(
-            'SELECT p.id, d.id, p.text, p.start, p."end", p.ordinal FROM passages p '
+            f'SELECT p.id, d.id, p.text, p.start, p."end", p.ordinal, {self._context} FROM passages p '
             "JOIN documents d ON p.doc_row = d.row WHERE d.hash = ? ORDER BY p.id",
             (hash,),
         ).fetchall()
-        return [(pid, Passage(doc_id, text, start, end, ordinal, pid)) for pid, doc_id, text, start, end, ordinal in rows]
+        return [(row[0], Passage(*row[1:6], row[0], *row[6:])) for row in rows]
 
     def passage_texts(self, ids: Sequence[int]) -> list[str]:
-        """The texts of the given passages, in the order of `ids`."""
+        """The texts the embedder reads for the given passages (section heading first, when any), in the order of `ids`."""
         texts: dict[int, str] = {}
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
-            texts.update(self.db.execute(f"SELECT id, text FROM passages WHERE id IN ({marks})", chunk).fetchall())
+            texts.update(self.db.execute(f"SELECT id, {_INPUT} FROM passages WHERE id IN ({marks})", chunk).fetchall())
         return [texts[int(i)] for i in ids]
 
     def iter_passage_texts(self, batch: int = 10_000) -> Iterator[list[str]]:
-        """All passage texts in id order, in batches."""
-        cursor = self.db.execute("SELECT text FROM passages ORDER BY id")
+        """All passage texts as BM25 reads them (section heading first, when any), in id order, in batches."""
+        cursor = self.db.execute(f"SELECT {_INPUT} FROM passages ORDER BY id")
         while rows := cursor.fetchmany(batch):
             yield [row[0] for row in rows]
 
@@ -134,9 +149,10 @@ class Store:
         found: dict[int, SearchHit] = {}
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
-            query = f"SELECT {_HIT_COLUMNS} FROM passages p JOIN documents d ON p.doc_row = d.row WHERE p.id IN ({marks})"
-            for pid, doc_id, text, start, end, ordinal, title, source, url in self.db.execute(query, chunk):
-                passage = Passage(doc_id, text, start, end, ordinal, pid)
+            columns = _HIT_COLUMNS.format(context=self._context)
+            query = f"SELECT {columns} FROM passages p JOIN documents d ON p.doc_row = d.row WHERE p.id IN ({marks})"
+            for pid, doc_id, text, start, end, ordinal, page, section, title, source, url in self.db.execute(query, chunk):
+                passage = Passage(doc_id, text, start, end, ordinal, pid, page, section)
                 found[pid] = SearchHit(passage, 0.0, 0, title=title, source=source, url=url)
         return found
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from factcheck.records import CheckResult
+from factcheck.report.citation import evidence_link
 
 __all__ = ["claim_review", "claim_reviews", "fever_prediction", "RATINGS", "FEVER_LABELS"]
 
@@ -33,7 +34,10 @@ def claim_review(result: CheckResult, author: str = "factcheck", url: str | None
     if result.claim.attribution:
         item["author"] = {"@type": "Person", "name": result.claim.attribution.speaker}
     if result.claim.source:
-        item["appearance"].append({"@type": "CreativeWork", "url": result.claim.source})
+        appearance = {"@type": "CreativeWork", "url": result.claim.source}
+        if result.article is not None:  # fetched from the web: the page's own metadata
+            appearance.update({k: v for k, v in (("headline", result.article.title), ("datePublished", result.article.date)) if v})
+        item["appearance"].append(appearance)
     review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -42,7 +46,7 @@ def claim_review(result: CheckResult, author: str = "factcheck", url: str | None
         "itemReviewed": item,
         "author": {"@type": "Organization", "name": author},
         "reviewBody": result.rationale,
-        "citation": [e.url or e.source for e in result.evidence if e.stance != "neutral" and (e.url or e.source)],
+        "citation": [evidence_link(e) for e in result.evidence if e.stance != "neutral" and evidence_link(e)],
     }
     if url:
         review["url"] = url

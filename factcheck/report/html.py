@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from factcheck.records import CheckResult
+from factcheck.report.citation import article_line, citation, evidence_link
 
 __all__ = ["html_report"]
 
@@ -62,8 +63,9 @@ def _card(number: int, r: CheckResult) -> str:
     speaker = f" — <i>{escape(r.claim.attribution.speaker)}</i>" if r.claim.attribution else ""
     rows = []
     for e in r.evidence:
-        href = e.url or e.source
+        href = evidence_link(e)
         link = f'<a href="{escape(href, quote=True)}">{escape(e.title or e.doc_id)}</a>' if href else escape(e.title or e.doc_id)
+        link += f" ({escape(citation(e))})"
         why = f" <i>{escape(e.why)}</i>" if e.why else ""
         rows.append(
             f'<div class="ev"><b>{escape(e.reading())}</b> · “{escape(e.sentence)}” · {link}{why}</div>'
@@ -81,6 +83,8 @@ def html_report(results: list[CheckResult], article: str = "", title: str = "Fac
     legend = "".join(f'<span><mark style="background:{c}">{v}</mark></span>' for v, c in COLOURS.items())
     models = results[0].models if results else {}
     meta = " · ".join(f"{k}: {escape(v)}" for k, v in models.items())
+    if results and results[0].article is not None:
+        meta = f"article: {escape(article_line(results[0].article))}<br>{meta}"
     left = f'<div class="article">{_article_html(article, results)}</div>' if article else ""
     cards = "".join(_card(i, r) for i, r in enumerate(results, 1))
     return (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from factcheck.records import VERDICTS, CheckResult
+from factcheck.report.citation import article_line, citation, evidence_link
 
 __all__ = ["markdown_report"]
 
@@ -18,7 +19,10 @@ def _cell(text: str) -> str:
 def markdown_report(results: list[CheckResult], title: str = "Fact-check report") -> str:
     """Summary table of verdicts, then each claim with its rationale and evidence."""
     counts = Counter(r.verdict for r in results)
-    lines = [f"# {title}", "", "| verdict | claims |", "|---|---|"]
+    lines = [f"# {title}", ""]
+    if results and results[0].article is not None:
+        lines += [f"Article: {article_line(results[0].article)}", ""]
+    lines += ["| verdict | claims |", "|---|---|"]
     lines += [f"| {ICONS[v]} {v} | {counts.get(v, 0)} |" for v in VERDICTS]
     lines += ["", "| # | claim | speaker | verdict | confidence |", "|---|---|---|---|---|"]
     for i, r in enumerate(results, 1):
@@ -27,6 +31,9 @@ def markdown_report(results: list[CheckResult], title: str = "Fact-check report"
     for i, r in enumerate(results, 1):
         lines += ["", f"## {i}. {r.claim.text}", "", f"**{r.verdict}** (confidence {r.confidence:.2f}). {r.rationale}", ""]
         for e in r.evidence:
-            where = e.url or e.source or e.doc_id
-            lines.append(f"- *{_cell(e.reading())}* — “{_cell(e.sentence)}” — [{e.title or e.doc_id}]({where})")
+            where = evidence_link(e) or e.doc_id
+            lines.append(
+                f"- *{_cell(e.reading())}* — “{_cell(e.sentence)}” — "
+                f"[{e.title or e.doc_id}]({where}) ({citation(e)})"
+            )
     return "\n".join(lines) + "\n"

@@ -57,12 +57,15 @@ def highlight(text: str, keys: Iterable[str]) -> str:
 def source_link(evidence: Evidence) -> str:
     """A link to the evidence's source: its URL (http/https), else its file path; plain text otherwise."""
     label = html.escape(evidence.title or evidence.source or evidence.url or evidence.doc_id)
+    anchor = f"#page={evidence.page}" if evidence.page is not None else ""  # PDF viewers open that page
+    where = f", p. {evidence.page}" if evidence.page is not None else (f", § {evidence.section}" if evidence.section else "")
     if evidence.url and evidence.url.startswith(("http://", "https://")):
-        return f'<a href="{html.escape(evidence.url)}" target="_blank" rel="noopener">{label}</a>'
+        link = f'<a href="{html.escape(evidence.url + anchor)}" target="_blank" rel="noopener">{label}</a>'
+        return link + (f" <small>{html.escape(where.lstrip(', '))}</small>" if where else "")
     if evidence.source:
         path = Path(re.sub(r":\d+$", "", evidence.source)).expanduser().absolute()  # "file.jsonl:12" -> file
-        link = f'<a href="{html.escape(path.as_uri())}" target="_blank">{label}</a>'
-        return f"{link} <code>{html.escape(evidence.source)}</code>"
+        link = f'<a href="{html.escape(path.as_uri() + anchor)}" target="_blank">{label}</a>'
+        return f"{link} <code>{html.escape(evidence.source + where)}</code>"
     return label
 
 
