@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 from pathlib import Path
-from typing import List, Optional
+from typing import Iterator, List, Optional
 
 import typer
 
@@ -65,8 +67,23 @@ def serve(
     service = _load(index or default_index_dir(), verifier, limits)
     typer.echo(f"factcheck serve: {service.checker.models.get('index', '')}; "
                f"token {'required' if token else 'off (loopback only)'}; http://{host}:{port}/ (API docs at /docs)", err=True)
-    uvicorn.run(create_app(service, limits, token=token, cors_origins=tuple(cors_origin or ())),
-                host=host, port=port, log_level=log_level, timeout_graceful_shutdown=None)
+    app_ = create_app(service, limits, token=token, cors_origins=tuple(cors_origin or ()))
+    with _clean_exit_on_sigterm():
+        uvicorn.run(app_, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=None)
+
+
+@contextlib.contextmanager
+def _clean_exit_on_sigterm() -> Iterator[None]:
+    """uvicorn finishes in-flight requests on SIGTERM, then re-raises the signal to the handler it found:
+    this one, so a graceful stop exits 0 instead of dying by the signal."""
+    stopped: list[int] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: stopped.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if stopped:
+        typer.echo("factcheck serve: stopped on SIGTERM after finishing the requests in flight", err=True)
 
 
 def _load(index: Path, verifier: str, limits: ServeLimits):
