@@ -74,7 +74,7 @@ def test_article_text_is_extracted_checked_and_highlighted(client):
     assert response.status_code == 200, response.text
     data = response.json()
     validate(data["results"])
-    assert data["article"]["text"] == ARTICLE and data["article"]["claims"] == 2
+    assert data["article"]["text"] == ARTICLE and data["article"]["claims"] == 2 and data["warnings"] == []
     first = data["results"][0]["claim"]
     assert ARTICLE[first["start"]:first["end"]] == first["text"]
     assert data["exports"]["html"].count("<a href=\"#claim-") == 2
@@ -86,6 +86,13 @@ def test_article_html_is_reduced_to_its_text(client):
     assert response.status_code == 200, response.text
     assert "<p>" not in response.json()["article"]["text"]
     validate(response.json()["results"])
+
+
+def test_article_warnings_say_what_the_cli_warns(client):
+    response = client.post("/v1/article", json={"text": "Short lines only\nnothing to check here"})
+    assert response.status_code == 200, response.text
+    assert response.json()["results"] == []
+    assert response.json()["warnings"] == ["<request>: no check-worthy claims found"]
 
 
 def test_url_input_is_refused_until_a_reader_is_plugged_in(checker):

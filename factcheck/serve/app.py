@@ -203,6 +203,7 @@ def _router(service: CheckService, limits: ServeLimits) -> APIRouter:
 
     @router.post("/article", summary="Extract an article's check-worthy claims (text or HTML), then check them")
     async def article(body: ArticleRequest) -> dict[str, Any]:
+        from factcheck.claims.clean import english_warning
         from factcheck.report import record_of
 
         async def work() -> tuple[Any, list[CheckResult]]:
@@ -212,7 +213,11 @@ def _router(service: CheckService, limits: ServeLimits) -> APIRouter:
 
         doc, results = await timed(work())
         title = body.title or "Fact-check report"
+        warnings = [w for w in (english_warning(doc.text, doc.source),) if w]
+        if not results:
+            warnings.append(f"{doc.source}: no check-worthy claims found")
         return {"article": {"text": doc.text, "source": doc.source, "claims": len(results)},
+                "warnings": warnings,
                 "results": [record_of(r) for r in results],
                 "exports": exports_of(results, body.formats, article=doc.text, title=title)}
 

@@ -66,6 +66,7 @@ function show(data) {
   $("report").srcdoc = data.exports.html;
   $("report").className = "shown";
   status("Done.");
+  if (data.warnings && data.warnings.length) $("summary").textContent += " · warning: " + data.warnings.join("; ");
 }
 
 $("form").addEventListener("submit", check);
