@@ -43,7 +43,7 @@ def serve(
 ) -> None:
     """Serve the HTTP API (/v1/check, /v1/article, /v1/search, /v1/info, /v1/health; docs at /docs) and the web page at /."""
     from factcheck.serve.limits import is_loopback, read_token
-    from factcheck.settings import default_index_dir, limit_threads
+    from factcheck.settings import default_index_dir
 
     token = read_token(token_file)
     if token is None and not is_loopback(host):
@@ -63,7 +63,6 @@ def serve(
                              'pip install "factcheck[serve]"') from None
     from factcheck.serve import create_app
 
-    limit_threads()
     service = _load(index or default_index_dir(), verifier, limits)
     typer.echo(f"factcheck serve: {service.checker.models.get('index', '')}; "
                f"token {'required' if token else 'off (loopback only)'}; http://{host}:{port}/ (API docs at /docs)", err=True)
@@ -91,9 +90,11 @@ def _load(index: Path, verifier: str, limits: ServeLimits):
     from factcheck.claims import ClaimExtractor
     from factcheck.pipeline import Checker
     from factcheck.serve import CheckService
+    from factcheck.settings import limit_threads
 
     typer.echo("loading the index and the models ...", err=True)
     checker = Checker.from_index(index, verifier=verifier)
+    limit_threads()  # after the index opened: a missing index fails before torch loads
     extractor = ClaimExtractor()
     checker.check_one("The index and the models are loaded.")
     extractor.extract("The server started on Monday, and 3 models were loaded in 7 seconds, officials said.")
