@@ -172,7 +172,8 @@ def _claims_of(body: CheckRequest, limits: ServeLimits) -> list[Claim]:
 
 
 def _router(service: CheckService, limits: ServeLimits) -> APIRouter:
-    """The versioned endpoints."""
+    """The versioned endpoints. Results go out as JSONResponse: records are plain JSON already, and
+    FastAPI's generic encoder would walk every nested evidence dict again on the event loop."""
     router = APIRouter(prefix="/v1")
 
     async def timed(work: Awaitable[T]) -> T:
@@ -193,16 +194,16 @@ def _router(service: CheckService, limits: ServeLimits) -> APIRouter:
         return data
 
     @router.post("/check", summary="Check one claim or a list; results are report JSONL records")
-    async def check(body: CheckRequest) -> dict[str, Any]:
+    async def check(body: CheckRequest) -> JSONResponse:
         from factcheck.report import record_of
 
         claims = _claims_of(body, limits)
         results = await timed(service.check(claims))
-        return {"results": [record_of(r) for r in results],
-                "exports": exports_of(results, body.formats, title=body.title)}
+        return JSONResponse({"results": [record_of(r) for r in results],
+                             "exports": exports_of(results, body.formats, title=body.title)})
 
     @router.post("/article", summary="Extract an article's check-worthy claims (text or HTML), then check them")
-    async def article(body: ArticleRequest) -> dict[str, Any]:
+    async def article(body: ArticleRequest) -> JSONResponse:
         from factcheck.claims.clean import english_warning
         from factcheck.report import record_of
 
@@ -216,13 +217,13 @@ def _router(service: CheckService, limits: ServeLimits) -> APIRouter:
         warnings = [w for w in (english_warning(doc.text, doc.source),) if w]
         if not results:
             warnings.append(f"{doc.source}: no check-worthy claims found")
-        return {"article": {"text": doc.text, "source": doc.source, "claims": len(results)},
-                "warnings": warnings,
-                "results": [record_of(r) for r in results],
-                "exports": exports_of(results, body.formats, article=doc.text, title=title)}
+        return JSONResponse({"article": {"text": doc.text, "source": doc.source, "claims": len(results)},
+                             "warnings": warnings,
+                             "results": [record_of(r) for r in results],
+                             "exports": exports_of(results, body.formats, article=doc.text, title=title)})
 
     @router.post("/search", summary="Hybrid search (dense + BM25) over the indexed corpus")
-    async def search(body: SearchRequest) -> dict[str, Any]:
+    async def search(body: SearchRequest) -> JSONResponse:
         if not body.query.strip():
             raise InputError("empty search query; pass some words to search for")
         if len(body.query) > limits.max_claim_chars:
@@ -231,7 +232,7 @@ def _router(service: CheckService, limits: ServeLimits) -> APIRouter:
         if body.k > limits.max_k:
             raise InputError(f"k={body.k} is over the limit of {limits.max_k} passages per query")
         hits = await timed(service.search(body.query.strip(), body.k))
-        return {"hits": [to_dict(h) for h in hits]}
+        return JSONResponse({"hits": [to_dict(h) for h in hits]})
 
     return router
 
