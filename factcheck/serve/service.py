@@ -12,6 +12,7 @@ from typing import Any, Callable, Sequence, TypeVar
 
 from factcheck.records import CheckResult, Claim, Document, SearchHit
 from factcheck.serve.batcher import DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT, MicroBatcher
+from factcheck.serve.memory import release_free_memory
 
 __all__ = ["CheckService", "UrlReader"]
 
@@ -28,7 +29,7 @@ class CheckService:
         self.extractor = extractor
         self.read_url = read_url
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="factcheck-model")
-        self.claims = MicroBatcher(checker.check, self.executor, max_batch, max_wait)
+        self.claims = MicroBatcher(self._check, self.executor, max_batch, max_wait)
         self.queries = MicroBatcher(self._search, self.executor, max_batch, max_wait)
 
     @property
@@ -48,8 +49,8 @@ class CheckService:
         self.executor.shutdown(wait=True)
 
     async def run(self, fn: Callable[..., R], *args: Any) -> R:
-        """Runs fn(*args) on the model thread."""
-        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+        """Runs fn(*args) on the model thread, then gives its freed memory back."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, _trimmed, fn, *args)
 
     async def check(self, claims: Sequence[Claim]) -> list[CheckResult]:
         """Checks claims, sharing model calls with concurrent requests."""
@@ -65,10 +66,14 @@ class CheckService:
             raise RuntimeError("this service has no claim extractor")
         return await self.run(self.extractor.extract, article, min_score)
 
+    def _check(self, claims: list[Claim]) -> list[CheckResult]:
+        """One Checker call for a batch of claims."""
+        return _trimmed(self.checker.check, claims)
+
     def _search(self, items: list[tuple[str, int]]) -> list[list[SearchHit]]:
         """One search_many call for a batch of (query, k); each query keeps its own k."""
         depth = max(k for _, k in items)
-        hits = self.checker.retriever.search_many([q for q, _ in items], k=depth)
+        hits = _trimmed(self.checker.retriever.search_many, [q for q, _ in items], depth)
         return [found[:k] for found, (_, k) in zip(hits, items)]
 
     def info(self) -> dict[str, Any]:
@@ -86,3 +91,11 @@ class CheckService:
             "batching": {"model_calls": self.claims.batches, "claims": self.claims.items,
                          "max_batch": self.claims.max_batch, "max_wait_s": self.claims.max_wait},
         }
+
+
+def _trimmed(fn: Callable[..., R], *args: Any) -> R:
+    """fn(*args), then the heap's free pages go back to the system (RSS stays flat between batches)."""
+    try:
+        return fn(*args)
+    finally:
+        release_free_memory()
