@@ -30,6 +30,8 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as the CLI sets it
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from docs_section import run_args, write_section  # noqa: E402
 
+from factcheck.serve.limits import ServeLimits  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 SECTION = "## Serving over HTTP"
 
@@ -131,14 +133,15 @@ async def load(url: str, texts: list[str], clients: int, seconds: float) -> dict
             "p95": percentile(latencies, 0.95)}
 
 
-def start_server(index: Path, port: int, threads: str) -> subprocess.Popen:
+def start_server(index: Path, port: int, threads: str, batch_wait_ms: float) -> subprocess.Popen:
     """`factcheck serve` in a subprocess, once /v1/health answers."""
     import httpx
 
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", FACTCHECK_THREADS=threads)
     env.pop("FACTCHECK_TOKEN", None)
     proc = subprocess.Popen([sys.executable, "-c", "from factcheck.cli import main; main()", "serve", "--index",
-                             str(index), "--port", str(port), "--log-level", "warning"], env=env)
+                             str(index), "--port", str(port), "--log-level", "warning",
+                             "--batch-wait-ms", str(batch_wait_ms)], env=env)
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -153,7 +156,13 @@ def start_server(index: Path, port: int, threads: str) -> subprocess.Popen:
     raise SystemExit("factcheck serve did not start within 10 minutes")
 
 
-def report(args, phases, rates, rss, info, shutdown_rc) -> str:
+def quarters(samples: list[float]) -> tuple[float, float, float]:
+    """Median RSS of the first and of the last quarter of a phase, and its peak."""
+    q = max(1, len(samples) // 4)
+    return statistics.median(samples[:q]), statistics.median(samples[-q:]), max(samples)
+
+
+def report(args, phases, rates, rss, rss_all, info, shutdown_rc) -> str:
     """The docs/benchmarks.md section."""
     best = max(rates)
     lines = [
@@ -161,21 +170,22 @@ def report(args, phases, rates, rss, info, shutdown_rc) -> str:
         f"Run {datetime.date.today()} on {os.cpu_count()} CPU cores ({cpu_model()}), a machine shared with other "
         f"jobs, under `nice`: `nice .venv/bin/python benchmarks/bench_serve.py{run_args()}`. Server: "
         f"`factcheck serve` (FACTCHECK_THREADS={args.threads}) on loopback, micro-batching up to "
-        f"{info['batching']['max_batch']} claims per model call with a {1000 * info['batching']['max_wait_s']:.0f} ms "
+        f"{info['batching']['max_batch']} claims per model call with a {1000 * info['batching']['max_wait_s']:g} ms "
         f"wait; index: the demo corpus ({info['index']['counts']['passages']} passages, all-MiniLM-L6-v2); each "
         f"client posts one claim of `claims/example-claims.jsonl` to `/v1/check` at a time, for {args.seconds:g} s. "
         f"Baseline: `Checker.check` on batches of 16 of the same claims in the benchmark process (the `check "
         f"--claims` path), {rates[0]:.2f} claims/s before the server ran and {rates[1]:.2f} after; ratios are "
         f"against the faster, {best:.2f}.",
         "",
-        "| clients | requests | errors | claims/s | vs batched Checker | p50 | p95 | server RSS start → end (peak) |",
-        "|---|---|---|---|---|---|---|---|",
+        "| clients | requests | errors | claims/s | vs batched Checker | p50 | p95 | claims per model call "
+        "| server RSS, median of first → last quarter (peak) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for phase, (start, end, peak) in zip(phases, rss):
         lines.append(
             f"| {phase['clients']} | {phase['requests']} | {len(phase['errors'])} | {phase['claims_per_s']:.2f} | "
             f"{phase['claims_per_s'] / best:.2f}× | {phase['p50']:.2f} s | {phase['p95']:.2f} s | "
-            f"{start:.0f} → {end:.0f} MB ({peak:.0f} MB) |"
+            f"{phase['per_call']:.1f} | {start:.0f} → {end:.0f} MB ({peak:.0f} MB) |"
         )
     last = phases[-1]
     start, end, _ = rss[-1]
@@ -184,7 +194,9 @@ def report(args, phases, rates, rss, info, shutdown_rc) -> str:
         f"Targets at {last['clients']} clients: throughput ≥ 0.9× the batched Checker "
         f"(**{last['claims_per_s'] / best:.2f}×**), p95 < 5 s (**{last['p95']:.2f} s**), zero errors "
         f"(**{sum(len(p['errors']) for p in phases)}** in all phases), memory flat "
-        f"(**{end - start:+.0f} MB** over the last phase). SIGTERM after the run: exit code {shutdown_rc}.",
+        f"(**{end - start:+.0f} MB** from the first to the last quarter of the last phase; server RSS over the "
+        f"whole run {rss_all[0]:.0f} MB at the first sample, median {rss_all[1]:.0f}, peak {rss_all[2]:.0f}). "
+        f"SIGTERM after the run: exit code {shutdown_rc}.",
         "In a closed loop, latency is clients ÷ throughput (Little's law): p95 < 5 s at 16 clients needs "
         "3.2 claims/s or more, so on a busy 2-core machine the latency target moves with the machine's load.",
     ]
@@ -196,6 +208,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="seconds per client count (bounded run)")
     parser.add_argument("--clients", default="1,4,16", help="comma-separated client counts")
     parser.add_argument("--baseline-seconds", type=float, default=30.0)
+    parser.add_argument("--batch-wait-ms", type=float, default=1000 * ServeLimits().batch_wait,
+                        help="the server's --batch-wait-ms")
     parser.add_argument("--threads", default=os.environ.get("FACTCHECK_THREADS", str(os.cpu_count() or 1)))
     parser.add_argument("--no-write", action="store_true", help="print the section, do not write docs/benchmarks.md")
     args = parser.parse_args()
@@ -215,18 +229,20 @@ def main() -> None:
         print(f"baseline before: {rates[0]:.2f} claims/s", flush=True)
 
         port = free_port()
-        proc = start_server(index, port, args.threads)
+        proc = start_server(index, port, args.threads, args.batch_wait_ms)
         url = f"http://127.0.0.1:{port}"
         sampler = RssSampler(proc.pid)
         sampler.start()
         phases, rss = [], []
         try:
             for clients in (int(c) for c in args.clients.split(",")):
+                calls = httpx.get(url + "/v1/info", timeout=30).json()["batching"]
                 t0 = time.monotonic()
                 phase = asyncio.run(load(url, texts, clients, args.seconds))
                 t1 = time.monotonic()
-                window = sampler.between(t0, t1) or [float("nan")]
-                rss.append((window[0], window[-1], max(window)))
+                after = httpx.get(url + "/v1/info", timeout=30).json()["batching"]
+                phase["per_call"] = (after["claims"] - calls["claims"]) / max(1, after["model_calls"] - calls["model_calls"])
+                rss.append(quarters(sampler.between(t0, t1) or [float("nan")]))
                 phases.append(phase)
                 print(json.dumps({k: v for k, v in phase.items() if k != "errors"} | {"errors": len(phase["errors"])}),
                       flush=True)
@@ -237,9 +253,11 @@ def main() -> None:
             proc.send_signal(signal.SIGTERM)
             shutdown_rc = proc.wait(timeout=120)
             sampler.stopped.set()
+        served = [mb for _, mb in sampler.samples]
+        rss_all = (served[0], statistics.median(served), max(served))
         rates.append(baseline(index, texts, args.baseline_seconds, 16))
         print(f"baseline after: {rates[1]:.2f} claims/s", flush=True)
-    text = report(args, phases, rates, rss, info, shutdown_rc)
+    text = report(args, phases, rates, rss, rss_all, info, shutdown_rc)
     print(text)
     if not args.no_write:
         write_section(SECTION, text)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from factcheck.errors import InputError
+from factcheck.serve.batcher import DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT
 
 __all__ = ["ServeLimits", "is_loopback", "read_token", "MIN_TOKEN_CHARS", "TOKEN_ENV"]
 
@@ -24,8 +25,8 @@ class ServeLimits:
     max_claims: int = 256  # claims per /v1/check request; larger sets: `factcheck check --claims FILE`
     max_k: int = 100  # passages per /v1/search query
     timeout: float = 120.0  # seconds per request, queueing included
-    max_batch: int = 16  # claims per model call (the CLI's --batch-size default)
-    batch_wait: float = 0.01  # seconds a request waits for others to share its model call
+    max_batch: int = DEFAULT_MAX_BATCH  # claims per model call
+    batch_wait: float = DEFAULT_MAX_WAIT  # seconds a request waits for others to share its model call
 
 
 def is_loopback(host: str) -> bool:
