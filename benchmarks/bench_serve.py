@@ -178,14 +178,14 @@ def report(args, phases, rates, rss, rss_all, info, shutdown_rc) -> str:
         f"against the faster, {best:.2f}.",
         "",
         "| clients | requests | errors | claims/s | vs batched Checker | p50 | p95 | claims per model call "
-        "| server RSS, median of first → last quarter (peak) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| model thread busy | server RSS, median of first → last quarter (peak) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for phase, (start, end, peak) in zip(phases, rss):
         lines.append(
             f"| {phase['clients']} | {phase['requests']} | {len(phase['errors'])} | {phase['claims_per_s']:.2f} | "
             f"{phase['claims_per_s'] / best:.2f}× | {phase['p50']:.2f} s | {phase['p95']:.2f} s | "
-            f"{phase['per_call']:.1f} | {start:.0f} → {end:.0f} MB ({peak:.0f} MB) |"
+            f"{phase['per_call']:.1f} | {phase['busy']:.0%} | {start:.0f} → {end:.0f} MB ({peak:.0f} MB) |"
         )
     last = phases[-1]
     start, end, _ = rss[-1]
@@ -242,6 +242,7 @@ def main() -> None:
                 t1 = time.monotonic()
                 after = httpx.get(url + "/v1/info", timeout=30).json()["batching"]
                 phase["per_call"] = (after["claims"] - calls["claims"]) / max(1, after["model_calls"] - calls["model_calls"])
+                phase["busy"] = (after["busy_s"] - calls["busy_s"]) / (t1 - t0)
                 rss.append(quarters(sampler.between(t0, t1) or [float("nan")]))
                 phases.append(phase)
                 print(json.dumps({k: v for k, v in phase.items() if k != "errors"} | {"errors": len(phase["errors"])}),

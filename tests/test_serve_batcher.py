@@ -90,9 +90,11 @@ def test_loop_stays_responsive_while_a_batch_runs():
         while not task.done():
             await asyncio.sleep(0.01)
             ticks += 1
-        return ticks
+        return ticks, batcher.busy
 
-    assert run(_with_batcher(fn, body)) >= 10  # a blocked loop would tick once or twice
+    ticks, busy = run(_with_batcher(fn, body))
+    assert ticks >= 10  # a blocked loop would tick once or twice
+    assert 0.3 <= busy < 1.0  # the time the model call took is counted
 
 
 def test_a_failing_batch_fails_each_of_its_callers_and_the_batcher_goes_on():

@@ -33,8 +33,9 @@ class MicroBatcher(Generic[T, R]):
         self.executor = executor
         self.max_batch = max_batch
         self.max_wait = max_wait
-        self.batches = 0  # calls of fn so far, and the items they held (for /v1/info and tests)
+        self.batches = 0  # calls of fn so far, the items they held and the seconds they took (/v1/info)
         self.items = 0
+        self.busy = 0.0
         self._queue: asyncio.Queue[tuple[T, asyncio.Future]] | None = None
         self._task: asyncio.Task | None = None
 
@@ -99,7 +100,9 @@ class MicroBatcher(Generic[T, R]):
             live = [(item, future) for item, future in batch if not future.done()]  # skip abandoned requests
             try:
                 if live:
+                    started = loop.time()
                     results = await loop.run_in_executor(self.executor, self.fn, [item for item, _ in live])
+                    self.busy += loop.time() - started
                     self.batches += 1
                     self.items += len(live)
                     for (_, future), result in zip(live, results):

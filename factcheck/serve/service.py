@@ -89,6 +89,7 @@ class CheckService:
             "index": index.info() if index is not None and hasattr(index, "info") else None,
             "features": self.features,
             "batching": {"model_calls": self.claims.batches, "claims": self.claims.items,
+                         "busy_s": round(self.claims.busy, 3),
                          "max_batch": self.claims.max_batch, "max_wait_s": self.claims.max_wait},
         }
 
