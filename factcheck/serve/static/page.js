@@ -65,6 +65,7 @@ function show(data) {
   $("downloads").hidden = false;
   $("report").srcdoc = data.exports.html;
   $("report").className = "shown";
+  $("downloads").scrollIntoView({block: "start"});
   status("Done.");
   if (data.warnings && data.warnings.length) $("summary").textContent += " · warning: " + data.warnings.join("; ");
 }
