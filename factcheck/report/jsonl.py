@@ -18,6 +18,7 @@ __all__ = [
     "REPORT_SCHEMA_VERSION",
     "record_of",
     "result_of",
+    "report_text",
     "write_report",
     "read_report",
     "iter_report_lines",
@@ -37,11 +38,15 @@ def result_of(record: dict[str, Any]) -> CheckResult:
     return from_dict(CheckResult, record)
 
 
+def report_text(results: Iterable[CheckResult]) -> str:
+    """The report JSONL as one string, exactly as `write_report` writes it."""
+    return "".join(json.dumps(record_of(result), ensure_ascii=False) + "\n" for result in results)
+
+
 def write_report(path: str | Path, results: Iterable[CheckResult]) -> None:
     """Writes a report JSONL file atomically."""
     with atomic_write(path) as handle:
-        for result in results:
-            handle.write(json.dumps(record_of(result), ensure_ascii=False) + "\n")
+        handle.write(report_text(results))
 
 
 def iter_report_lines(path: str | Path, skip_invalid: bool = False) -> Iterable[tuple[int, dict[str, Any]]]:

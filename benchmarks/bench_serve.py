@@ -1,0 +1,279 @@
+"""`factcheck serve` under load: 1, 4 and 16 concurrent clients posting one claim each to /v1/check on
+loopback for a bounded time each, against the batched Checker's claims/s measured in the same run.
+
+The server is the real `factcheck serve` command in a subprocess (its RSS sampled twice a second); the
+index is the demo corpus (`corpus/`) embedded with all-MiniLM-L6-v2; the claims are the example claim set
+(`claims/example-claims.jsonl`), cycled. The baseline is `Checker.check` on batches of 16 of the same
+claims in this process, timed before each phase and after the last while the server idles; each phase
+is compared with the mean of the baselines around it, since a shared machine's load drifts.
+
+    nice .venv/bin/python benchmarks/bench_serve.py [--seconds 60] [--clients 1,4,16] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as the CLI sets it
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from docs_section import run_args, write_section  # noqa: E402
+
+from factcheck.serve.limits import ServeLimits  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SECTION = "## Serving over HTTP"
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-quantile of values (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def cpu_model() -> str:
+    """The CPU model name, as lscpu prints it."""
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        return next(line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("Model name"))
+    except (OSError, StopIteration):
+        return "unknown CPU"
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class RssSampler(threading.Thread):
+    """Samples a process's RSS every `every` seconds as (time, MB)."""
+
+    def __init__(self, pid: int, every: float = 0.5):
+        super().__init__(daemon=True)
+        self.pid, self.every, self.samples = pid, every, []
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                self.samples.append((time.monotonic(), rss_mb(self.pid)))
+            except OSError:
+                return
+            self.stopped.wait(self.every)
+
+    def between(self, start: float, end: float) -> list[float]:
+        return [mb for t, mb in self.samples if start <= t <= end]
+
+
+class Baseline:
+    """The batched Checker (the CLI's `check --claims` path) on the same index and claims, held in this
+    process so it can be timed between the server's phases."""
+
+    def __init__(self, index: Path, texts: list[str], batch: int = 16):
+        from factcheck.pipeline import Checker
+        from factcheck.records import Claim
+
+        self.checker = Checker.from_index(index)
+        self.claims = [Claim(id=str(i), text=texts[i % len(texts)]) for i in range(batch)]
+        self.checker.check(self.claims[:1])  # warm: lazy loads are paid here
+
+    def rate(self, seconds: float) -> float:
+        """Claims/s over batches for about `seconds`."""
+        done, started = 0, time.perf_counter()
+        while time.perf_counter() - started < seconds:
+            self.checker.check(self.claims)
+            done += len(self.claims)
+        return done / (time.perf_counter() - started)
+
+
+async def load(url: str, texts: list[str], clients: int, seconds: float) -> dict:
+    """`clients` loops posting one claim each until the time is up; latencies and errors."""
+    import httpx
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    deadline = time.monotonic() + seconds
+    counter = iter(range(10**9))
+
+    async def client(http: "httpx.AsyncClient") -> None:
+        while time.monotonic() < deadline:
+            text = texts[next(counter) % len(texts)]
+            started = time.perf_counter()
+            try:
+                response = await http.post("/v1/check", json={"claim": text})
+                if response.status_code != 200 or not response.json()["results"]:
+                    errors.append(f"{response.status_code}: {response.text[:200]}")
+                    continue
+            except httpx.HTTPError as exc:
+                errors.append(repr(exc))
+                continue
+            latencies.append(time.perf_counter() - started)
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    started = time.monotonic()
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=300) as http:
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+    elapsed = time.monotonic() - started
+    return {"clients": clients, "requests": len(latencies), "errors": errors, "seconds": elapsed,
+            "claims_per_s": len(latencies) / elapsed, "p50": percentile(latencies, 0.5),
+            "p95": percentile(latencies, 0.95)}
+
+
+def start_server(index: Path, port: int, threads: str, batch_wait_ms: float) -> subprocess.Popen:
+    """`factcheck serve` in a subprocess, once /v1/health answers."""
+    import httpx
+
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", FACTCHECK_THREADS=threads)
+    env.pop("FACTCHECK_TOKEN", None)
+    proc = subprocess.Popen([sys.executable, "-c", "from factcheck.cli import main; main()", "serve", "--index",
+                             str(index), "--port", str(port), "--log-level", "warning",
+                             "--batch-wait-ms", str(batch_wait_ms)], env=env)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"factcheck serve exited with {proc.returncode}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=2).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    proc.kill()
+    raise SystemExit("factcheck serve did not start within 10 minutes")
+
+
+def quarters(samples: list[float]) -> tuple[float, float, float]:
+    """Median RSS of the first and of the last quarter of a phase, and its peak."""
+    q = max(1, len(samples) // 4)
+    return statistics.median(samples[:q]), statistics.median(samples[-q:]), max(samples)
+
+
+def report(args, phases, rates, rss, rss_all, info, shutdown_rc) -> str:
+    """The docs/benchmarks.md section."""
+    bracket = [(rates[i] + rates[i + 1]) / 2 for i in range(len(phases))]  # the baselines just before and after
+    lines = [
+        SECTION, "",
+        f"Run {datetime.date.today()} on {os.cpu_count()} CPU cores ({cpu_model()}), a machine shared with other "
+        f"jobs, under `nice`: `nice .venv/bin/python benchmarks/bench_serve.py{run_args()}`. Server: "
+        f"`factcheck serve` (FACTCHECK_THREADS={args.threads}) on loopback, micro-batching up to "
+        f"{info['batching']['max_batch']} claims per model call with a {1000 * info['batching']['max_wait_s']:g} ms "
+        f"wait; index: the demo corpus ({info['index']['counts']['passages']} passages, all-MiniLM-L6-v2); each "
+        f"client posts one claim of `claims/example-claims.jsonl` to `/v1/check` at a time, for {args.seconds:g} s. "
+        f"Baseline: `Checker.check` on batches of 16 of the same claims in the benchmark process (the `check "
+        f"--claims` path), timed for {args.baseline_seconds:g} s before each phase and after the last while the "
+        f"server idles: {', '.join(f'{r:.2f}' for r in rates)} claims/s. The machine's load drifts, so each phase "
+        f"is compared with the mean of the two baselines around it.",
+        "",
+        "| clients | requests | errors | claims/s | vs batched Checker (its claims/s) | p50 | p95 | claims per model call "
+        "| model thread busy | server RSS, median of first → last quarter (peak) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for phase, (start, end, peak), base in zip(phases, rss, bracket):
+        lines.append(
+            f"| {phase['clients']} | {phase['requests']} | {len(phase['errors'])} | {phase['claims_per_s']:.2f} | "
+            f"{phase['claims_per_s'] / base:.2f}× ({base:.2f}) | {phase['p50']:.2f} s | {phase['p95']:.2f} s | "
+            f"{phase['per_call']:.1f} | {phase['busy']:.0%} | {start:.0f} → {end:.0f} MB ({peak:.0f} MB) |"
+        )
+    last = phases[-1]
+    start, end, _ = rss[-1]
+    lines += [
+        "",
+        f"Targets at {last['clients']} clients: throughput ≥ 0.9× the batched Checker "
+        f"(**{last['claims_per_s'] / bracket[-1]:.2f}×**), p95 < 5 s (**{last['p95']:.2f} s**), zero errors "
+        f"(**{sum(len(p['errors']) for p in phases)}** in all phases), memory flat "
+        f"(**{end - start:+.0f} MB** from the first to the last quarter of the last phase; server RSS over the "
+        f"whole run {rss_all[0]:.0f} MB at the first sample, median {rss_all[1]:.0f}, peak {rss_all[2]:.0f}). "
+        f"SIGTERM after the run: exit code {shutdown_rc}.",
+        "In a closed loop, latency is clients ÷ throughput (Little's law): p95 < 5 s at 16 clients needs "
+        "3.2 claims/s or more, so on a busy 2-core machine the latency target moves with the machine's load.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60.0, help="seconds per client count (bounded run)")
+    parser.add_argument("--clients", default="1,4,16", help="comma-separated client counts")
+    parser.add_argument("--baseline-seconds", type=float, default=30.0)
+    parser.add_argument("--batch-wait-ms", type=float, default=1000 * ServeLimits().batch_wait,
+                        help="the server's --batch-wait-ms")
+    parser.add_argument("--threads", default=os.environ.get("FACTCHECK_THREADS", str(os.cpu_count() or 1)))
+    parser.add_argument("--no-write", action="store_true", help="print the section, do not write docs/benchmarks.md")
+    args = parser.parse_args()
+    import httpx
+
+    from factcheck.embed import load_embedder
+    from factcheck.index import build_index
+    from factcheck.settings import limit_threads
+
+    os.environ["FACTCHECK_THREADS"] = args.threads
+    limit_threads()
+    texts = [json.loads(line)["text"] for line in (REPO / "claims" / "example-claims.jsonl").open(encoding="utf-8")]
+    with tempfile.TemporaryDirectory() as tmp:
+        index = Path(tmp) / "index"
+        build_index([REPO / "corpus"], index, embedder=load_embedder())
+        bench = Baseline(index, texts)
+        rates = [bench.rate(args.baseline_seconds)]  # one before each phase and one after the last
+        print(f"baseline: {rates[-1]:.2f} claims/s", flush=True)
+
+        port = free_port()
+        proc = start_server(index, port, args.threads, args.batch_wait_ms)
+        url = f"http://127.0.0.1:{port}"
+        sampler = RssSampler(proc.pid)
+        sampler.start()
+        phases, rss = [], []
+        try:
+            for clients in (int(c) for c in args.clients.split(",")):
+                calls = httpx.get(url + "/v1/info", timeout=30).json()["batching"]
+                t0 = time.monotonic()
+                phase = asyncio.run(load(url, texts, clients, args.seconds))
+                t1 = time.monotonic()
+                after = httpx.get(url + "/v1/info", timeout=30).json()["batching"]
+                phase["per_call"] = (after["claims"] - calls["claims"]) / max(1, after["model_calls"] - calls["model_calls"])
+                phase["busy"] = (after["busy_s"] - calls["busy_s"]) / (t1 - t0)
+                rss.append(quarters(sampler.between(t0, t1) or [float("nan")]))
+                phases.append(phase)
+                print(json.dumps({k: v for k, v in phase.items() if k != "errors"} | {"errors": len(phase["errors"])}),
+                      flush=True)
+                for error in phase["errors"][:5]:
+                    print("  error:", error, flush=True)
+                rates.append(bench.rate(args.baseline_seconds))  # the server idles meanwhile
+                print(f"baseline: {rates[-1]:.2f} claims/s", flush=True)
+            info = httpx.get(url + "/v1/info", timeout=10).json()
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            shutdown_rc = proc.wait(timeout=120)
+            sampler.stopped.set()
+        served = [mb for _, mb in sampler.samples]
+        rss_all = (served[0], statistics.median(served), max(served))
+    text = report(args, phases, rates, rss, rss_all, info, shutdown_rc)
+    print(text)
+    if not args.no_write:
+        write_section(SECTION, text)
+
+
+def free_port() -> int:
+    """A free loopback port."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+if __name__ == "__main__":
+    main()

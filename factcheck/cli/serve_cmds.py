@@ -1,0 +1,101 @@
+"""`factcheck serve`: the HTTP API and the web page, with the models and the index loaded once."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+import typer
+
+from factcheck.cli.check_cmds import INDEX_OPT, VERIFIER_OPT
+from factcheck.cli.common import app, guarded
+from factcheck.serve.limits import TOKEN_ENV, ServeLimits
+
+__all__ = ["serve"]
+
+_DEFAULTS = ServeLimits()
+
+
+@app.command()
+@guarded
+def serve(
+    index: Optional[Path] = INDEX_OPT,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind; anything but loopback needs a token."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    token_file: Optional[Path] = typer.Option(
+        None, "--token-file", help=f"File holding the API token (else ${TOKEN_ENV}); /v1/ then needs 'Authorization: Bearer <token>'."
+    ),
+    verifier: str = VERIFIER_OPT,
+    cors_origin: Optional[List[str]] = typer.Option(
+        None, "--cors-origin", help="Allow browser pages from this origin (repeatable); CORS is off by default."
+    ),
+    max_body: int = typer.Option(_DEFAULTS.max_body, "--max-body", min=1024, help="Largest request body in bytes (413 above)."),
+    max_claim_chars: int = typer.Option(_DEFAULTS.max_claim_chars, "--max-claim-chars", min=10, help="Longest claim in characters."),
+    max_claims: int = typer.Option(_DEFAULTS.max_claims, "--max-claims", min=1, help="Most claims per /v1/check request."),
+    timeout: float = typer.Option(_DEFAULTS.timeout, "--timeout", min=1.0, help="Seconds per request before a 504."),
+    batch_size: int = typer.Option(_DEFAULTS.max_batch, "--batch-size", min=1, help="Most claims per model call."),
+    batch_wait_ms: float = typer.Option(
+        _DEFAULTS.batch_wait * 1000, "--batch-wait-ms", min=0.0, help="How long a request waits for others to share its model call."
+    ),
+    log_level: str = typer.Option("info", "--log-level", help="uvicorn log level: critical, error, warning, info, debug."),
+) -> None:
+    """Serve the HTTP API (/v1/check, /v1/article, /v1/search, /v1/info, /v1/health; docs at /docs) and the web page at /."""
+    from factcheck.serve.limits import is_loopback, read_token
+    from factcheck.settings import default_index_dir
+
+    token = read_token(token_file)
+    if token is None and not is_loopback(host):
+        raise typer.BadParameter(
+            f"binding to {host} exposes the API beyond this machine; give a token with --token-file FILE "
+            f"or ${TOKEN_ENV}", param_hint="--host"
+        )
+    limits = ServeLimits(max_body=max_body, max_claim_chars=max_claim_chars, max_claims=max_claims,
+                         max_k=_DEFAULTS.max_k, timeout=timeout, max_batch=batch_size, batch_wait=batch_wait_ms / 1000)
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn
+    except ImportError as exc:
+        from factcheck.errors import FactcheckError
+
+        raise FactcheckError(f"factcheck serve needs the serve extra ({exc.name} is missing): "
+                             'pip install "factcheck[serve]"') from None
+    from factcheck.serve import create_app
+
+    service = _load(index or default_index_dir(), verifier, limits)
+    typer.echo(f"factcheck serve: {service.checker.models.get('index', '')}; "
+               f"token {'required' if token else 'off (loopback only)'}; http://{host}:{port}/ (API docs at /docs)", err=True)
+    app_ = create_app(service, limits, token=token, cors_origins=tuple(cors_origin or ()))
+    with _clean_exit_on_sigterm():
+        uvicorn.run(app_, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=None)
+
+
+@contextlib.contextmanager
+def _clean_exit_on_sigterm() -> Iterator[None]:
+    """uvicorn finishes in-flight requests on SIGTERM, then re-raises the signal to the handler it found:
+    this one, so a graceful stop exits 0 instead of dying by the signal."""
+    stopped: list[int] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: stopped.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if stopped:
+        typer.echo("factcheck serve: stopped on SIGTERM after finishing the requests in flight", err=True)
+
+
+def _load(index: Path, verifier: str, limits: ServeLimits):
+    """Loads the index and every model now, and runs each once, so the first request is not the slow one."""
+    from factcheck.claims import ClaimExtractor
+    from factcheck.pipeline import Checker
+    from factcheck.serve import CheckService
+    from factcheck.settings import limit_threads
+
+    typer.echo("loading the index and the models ...", err=True)
+    checker = Checker.from_index(index, verifier=verifier)
+    limit_threads()  # after the index opened: a missing index fails before torch loads
+    extractor = ClaimExtractor()
+    checker.check_one("The index and the models are loaded.")
+    extractor.extract("The server started on Monday, and 3 models were loaded in 7 seconds, officials said.")
+    return CheckService(checker, extractor, max_batch=limits.max_batch, max_wait=limits.batch_wait)

@@ -1,0 +1,117 @@
+"""Micro-batching: requests that arrive together share one model call, run off the event loop.
+
+    >>> batcher = MicroBatcher(checker.check, executor, max_batch=16, max_wait=0.01)
+    >>> await batcher.start()
+    >>> results = await batcher.submit([claim_a, claim_b])     # joins whatever else is queued
+    >>> await batcher.stop()                                   # finishes the queued work first
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import Executor
+from typing import Callable, Generic, Sequence, TypeVar
+
+__all__ = ["MicroBatcher", "DEFAULT_MAX_BATCH", "DEFAULT_MAX_WAIT"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+DEFAULT_MAX_BATCH = 16  # the CLI's --batch-size default
+DEFAULT_MAX_WAIT = 0.01  # seconds a lone item waits for company; under load the queue fills while a batch runs
+
+
+class MicroBatcher(Generic[T, R]):
+    """Collects items from concurrent callers for up to `max_wait` seconds (or `max_batch` items), then
+    runs `fn(items)` once in `executor`; each caller gets its own items' results back, in order."""
+
+    def __init__(self, fn: Callable[[list[T]], Sequence[R]], executor: Executor,
+                 max_batch: int = DEFAULT_MAX_BATCH, max_wait: float = DEFAULT_MAX_WAIT):
+        if max_batch < 1:
+            raise ValueError("max_batch must be at least 1")
+        self.fn = fn
+        self.executor = executor
+        self.max_batch = max_batch
+        self.max_wait = max_wait
+        self.batches = 0  # calls of fn so far, the items they held and the seconds they took (/v1/info)
+        self.items = 0
+        self.busy = 0.0
+        self._queue: asyncio.Queue[tuple[T, asyncio.Future]] | None = None
+        self._task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        """Starts the collecting loop on the running event loop."""
+        self._queue = asyncio.Queue()
+        self._task = asyncio.create_task(self._run(), name="micro-batcher")
+
+    async def stop(self) -> None:
+        """Runs what is still queued, then stops the loop."""
+        if self._task is None or self._queue is None:
+            return
+        await self._queue.join()
+        self._task.cancel()
+        try:
+            await self._task
+        except asyncio.CancelledError:
+            pass
+        self._task = None
+
+    async def submit(self, items: Sequence[T]) -> list[R]:
+        """Queues items and waits for their results; cancelling the wait drops those not yet started."""
+        if self._queue is None or self._task is None:
+            raise RuntimeError("the batcher is not running; call start() first")
+        loop = asyncio.get_running_loop()
+        futures = [loop.create_future() for _ in items]
+        for item, future in zip(items, futures):
+            self._queue.put_nowait((item, future))
+        try:
+            return list(await asyncio.gather(*futures))
+        except asyncio.CancelledError:
+            for future in futures:
+                future.cancel()
+            raise
+
+    async def _collect(self) -> list[tuple[T, asyncio.Future]]:
+        """Waits for one item, then gathers more until the batch is full or max_wait has passed."""
+        assert self._queue is not None
+        batch = [await self._queue.get()]
+        deadline = asyncio.get_running_loop().time() + self.max_wait
+        while len(batch) < self.max_batch:
+            try:
+                batch.append(self._queue.get_nowait())
+                continue
+            except asyncio.QueueEmpty:
+                pass
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                break
+            try:
+                batch.append(await asyncio.wait_for(self._queue.get(), remaining))
+            except asyncio.TimeoutError:
+                break
+        return batch
+
+    async def _run(self) -> None:
+        """The loop: collect a batch, run it in the executor, hand out results or the error."""
+        assert self._queue is not None
+        loop = asyncio.get_running_loop()
+        while True:
+            batch = await self._collect()
+            live = [(item, future) for item, future in batch if not future.done()]  # skip abandoned requests
+            try:
+                if live:
+                    started = loop.time()
+                    results = await loop.run_in_executor(self.executor, self.fn, [item for item, _ in live])
+                    self.busy += loop.time() - started
+                    self.batches += 1
+                    self.items += len(live)
+                    for (_, future), result in zip(live, results):
+                        if not future.done():
+                            future.set_result(result)
+            except Exception as exc:  # noqa: BLE001 - handed to every caller of the batch
+                for _, future in live:
+                    if not future.done():
+                        future.set_exception(exc)
+            finally:
+                for _ in batch:
+                    self._queue.task_done()

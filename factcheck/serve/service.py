@@ -1,0 +1,102 @@
+"""The work behind the API: one Checker and one claim extractor, shared by all requests.
+
+All model work runs on one worker thread, so the event loop never waits on the CPU and the models are
+never used by two threads at once; claims and search queries from concurrent requests are micro-batched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Sequence, TypeVar
+
+from factcheck.records import CheckResult, Claim, Document, SearchHit
+from factcheck.serve.batcher import DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT, MicroBatcher
+from factcheck.serve.memory import release_free_memory
+
+__all__ = ["CheckService", "UrlReader"]
+
+R = TypeVar("R")
+UrlReader = Callable[[str], Document]  # fetches a URL and returns the article (plugs into /v1/article)
+
+
+class CheckService:
+    """Owns the Checker, the claim extractor and the model thread; check, search and extract from asyncio."""
+
+    def __init__(self, checker: Any, extractor: Any = None, max_batch: int = DEFAULT_MAX_BATCH,
+                 max_wait: float = DEFAULT_MAX_WAIT, read_url: UrlReader | None = None):
+        self.checker = checker
+        self.extractor = extractor
+        self.read_url = read_url
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="factcheck-model")
+        self.claims = MicroBatcher(self._check, self.executor, max_batch, max_wait)
+        self.queries = MicroBatcher(self._search, self.executor, max_batch, max_wait)
+
+    @property
+    def features(self) -> dict[str, bool]:
+        """Which optional inputs this server accepts (the web page shows only these)."""
+        return {"article": self.extractor is not None, "url": self.read_url is not None}
+
+    async def start(self) -> None:
+        """Starts the batchers on the running event loop."""
+        await self.claims.start()
+        await self.queries.start()
+
+    async def stop(self) -> None:
+        """Finishes queued work, then stops the batchers and the model thread."""
+        await self.claims.stop()
+        await self.queries.stop()
+        self.executor.shutdown(wait=True)
+
+    async def run(self, fn: Callable[..., R], *args: Any) -> R:
+        """Runs fn(*args) on the model thread, then gives its freed memory back."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, _trimmed, fn, *args)
+
+    async def check(self, claims: Sequence[Claim]) -> list[CheckResult]:
+        """Checks claims, sharing model calls with concurrent requests."""
+        return await self.claims.submit(list(claims))
+
+    async def search(self, query: str, k: int) -> list[SearchHit]:
+        """The k best passages for a query, searched in one batch with concurrent queries."""
+        return (await self.queries.submit([(query, k)]))[0]
+
+    async def extract(self, article: Document, min_score: float | None = None) -> list[Claim]:
+        """The check-worthy claims of an article."""
+        if self.extractor is None:
+            raise RuntimeError("this service has no claim extractor")
+        return await self.run(self.extractor.extract, article, min_score)
+
+    def _check(self, claims: list[Claim]) -> list[CheckResult]:
+        """One Checker call for a batch of claims."""
+        return _trimmed(self.checker.check, claims)
+
+    def _search(self, items: list[tuple[str, int]]) -> list[list[SearchHit]]:
+        """One search_many call for a batch of (query, k); each query keeps its own k."""
+        depth = max(k for _, k in items)
+        hits = _trimmed(self.checker.retriever.search_many, [q for q, _ in items], depth)
+        return [found[:k] for found, (_, k) in zip(hits, items)]
+
+    def info(self) -> dict[str, Any]:
+        """What the server runs: versions, models, the index manifest and batching counts."""
+        from factcheck import __version__
+        from factcheck.report import REPORT_SCHEMA_VERSION
+
+        index = getattr(self.checker.retriever, "index", None)
+        return {
+            "factcheck_version": __version__,
+            "report_schema_version": REPORT_SCHEMA_VERSION,
+            "models": dict(self.checker.models),
+            "index": index.info() if index is not None and hasattr(index, "info") else None,
+            "features": self.features,
+            "batching": {"model_calls": self.claims.batches, "claims": self.claims.items,
+                         "busy_s": round(self.claims.busy, 3),
+                         "max_batch": self.claims.max_batch, "max_wait_s": self.claims.max_wait},
+        }
+
+
+def _trimmed(fn: Callable[..., R], *args: Any) -> R:
+    """fn(*args), then the heap's free pages go back to the system (RSS stays flat between batches)."""
+    try:
+        return fn(*args)
+    finally:
+        release_free_memory()
