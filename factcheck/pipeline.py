@@ -78,6 +78,7 @@ class Checker:
 
         index = open_index(index_dir)
         retriever = Retriever(index, mode=mode)
+        embedder = retriever.embedder  # fails fast (exit 4) on an index whose embedder is not here
         model = load_verifier(verifier)
         info = index.info()
         models = {
@@ -86,7 +87,7 @@ class Checker:
             "index": f"{index.path} (schema {info.get('schema_version')}, {index.size} passages)",
         }
         kwargs.setdefault("calibration", getattr(model, "verdict_calibration", None))
-        return cls(retriever, model, retriever.embedder, models=models, **kwargs)
+        return cls(retriever, model, embedder, models=models, **kwargs)
 
     def check_one(self, text: str) -> CheckResult:
         """Checks one claim given as text."""

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 import typer
 
-from factcheck.errors import FactcheckError
+from factcheck.errors import EXIT_INPUT, FactcheckError
 
 __all__ = ["app", "train_app", "guarded", "echo_json"]
 
@@ -41,7 +41,8 @@ def _root(
 
 
 def guarded(fn: Callable) -> Callable:
-    """Turns expected errors (FactcheckError) into one line on stderr and the error's exit code."""
+    """Turns expected errors (FactcheckError) into one line on stderr and the error's exit code; an OS error
+    reading or writing a file (permissions, a full disk) into one line and exit 3."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -53,6 +54,12 @@ def guarded(fn: Callable) -> Callable:
         except KeyboardInterrupt:
             typer.echo("interrupted; existing files were left as they were", err=True)
             raise typer.Exit(130) from None
+        except OSError as exc:  # a file that vanished or turned read-only mid-run, a full disk: not a bug
+            if exc.errno is None:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            typer.echo(f"error: {where}{exc.strerror}; existing files were left as they were", err=True)
+            raise typer.Exit(EXIT_INPUT) from None
 
     return wrapper
 

@@ -112,8 +112,12 @@ def info(
     """Show what an index holds: counts, embedder, FAISS type, sources and times."""
     from factcheck.index import open_index
 
+    from factcheck.embed import embedder_installed
+
     with open_index(index_dir) as opened:
-        data = opened.info()
+        data = {**opened.info(), "embedder_installed": embedder_installed(opened.embedder_name)}
+        if not data["embedder_installed"]:
+            typer.echo(f"warning: {opened.embedder_warning()}; search and check will fail with exit 4", err=True)
     if as_json:
         echo_json(data)
         return

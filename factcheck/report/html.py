@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from factcheck.records import CheckResult
+from factcheck.report.links import link_url
 
 __all__ = ["html_report"]
 
@@ -57,13 +58,20 @@ def _article_html(article: str, results: list[CheckResult]) -> str:
     return "".join(parts)
 
 
+def _source(name: str, e) -> str:
+    """A passage's document as text (its URL or file shown, never linked) when it has no http(s) URL."""
+    where = e.url or e.source
+    return f"{name} <small>({escape(where)})</small>" if where else name
+
+
 def _card(number: int, r: CheckResult) -> str:
-    colour = COLOURS[r.verdict]
+    colour = COLOURS.get(r.verdict, "#999")
     speaker = f" — <i>{escape(r.claim.attribution.speaker)}</i>" if r.claim.attribution else ""
     rows = []
     for e in r.evidence:
-        href = e.url or e.source
-        link = f'<a href="{escape(href, quote=True)}">{escape(e.title or e.doc_id)}</a>' if href else escape(e.title or e.doc_id)
+        href = link_url(e.url) or link_url(e.source)
+        name = escape(e.title or e.doc_id)
+        link = f'<a href="{escape(href, quote=True)}" rel="noopener noreferrer">{name}</a>' if href else _source(name, e)
         why = f" <i>{escape(e.why)}</i>" if e.why else ""
         rows.append(
             f'<div class="ev"><b>{escape(e.stance)}</b> {e.probs.get(e.stance, 0):.2f} · “{escape(e.sentence)}” · {link}{why}</div>'
@@ -71,7 +79,7 @@ def _card(number: int, r: CheckResult) -> str:
     return (
         f'<div class="card" id="claim-{number}" style="border-left-color:{colour}">'
         f'<h3>{number}. {escape(r.claim.text)}{speaker}</h3>'
-        f'<span class="tag" style="background:{colour}">{r.verdict}</span> confidence {r.confidence:.2f}'
+        f'<span class="tag" style="background:{colour}">{escape(r.verdict)}</span> confidence {r.confidence:.2f}'
         f"<p>{escape(r.rationale)}</p>{''.join(rows)}</div>"
     )
 
