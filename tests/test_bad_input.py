@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -151,6 +152,8 @@ CASES = [
          _damage("vectors.npy", "truncate"), group="index"),
     Case("bytes changed inside store.sqlite", ["search", "Syria", "--mode", "bm25", "--index", "index"], 4,
          "does not match its checksum", _damage("store.sqlite", "garbage"), group="index"),
+    Case("verdict model not found", ["check", "A claim.", "--index", "index", "--verifier", "./no-such-model"], 5,
+         "no such model folder", _index, group="index"),
     Case("index built with an embedder not installed here", ["search", "Syria", "--index", "index"], 4,
          "index built with embedder 'my-org/private-embedder', which is not installed here", _foreign_index,
          group="index"),
@@ -221,7 +224,7 @@ def table(outcomes: dict[str, tuple[int, str]]) -> str:
             group = case.group
             lines += ["", f"## {group.capitalize()}", "", "| input | command | exit | message |", "|---|---|---|---|"]
         code, line = outcomes[case.what]
-        command = " ".join(a if len(a) < 40 and a.strip() else f"'{a[:20].strip()}…'" for a in case.args)
+        command = " ".join(shlex.quote(a if len(a) < 40 else a[:20].strip() + "…") for a in case.args)
         lines.append(f"| {_cell(case.what)} | `factcheck {_cell(command)}` | {code} | {_cell(line.removeprefix('error: '))} |")
     return "\n".join(lines) + "\n"
 

@@ -34,11 +34,11 @@ def write_claims(path: str | Path, claims: Iterable[Claim]) -> int:
     return count
 
 
-def check_claim_text(text: str, where: str) -> None:
-    """Raises InputError when a claim is longer than MAX_CLAIM_CHARS characters."""
+def check_claim_text(text: str, where: str = "") -> None:
+    """Raises InputError when a claim is longer than MAX_CLAIM_CHARS characters; `where` is file:line."""
     if len(text) > MAX_CLAIM_CHARS:
         raise InputError(
-            f"{where}: the claim has {len(text):,} characters, over the {MAX_CLAIM_CHARS:,} limit; "
+            f"{where + ': ' if where else ''}the claim has {len(text):,} characters, over the {MAX_CLAIM_CHARS:,} limit; "
             "a claim is one or two sentences, split longer text with: factcheck extract"
         )
 

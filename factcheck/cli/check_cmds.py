@@ -83,7 +83,7 @@ def check(
     outputs = {"-o": output, "--html": html, "--markdown": markdown, "--claimreview": claimreview, "--fever": fever}
     check_outputs(outputs, inputs=(claims,) if claims else ())
     if claim is not None:
-        check_claim_text(claim, "the claim")
+        check_claim_text(claim)
     claim_list = [Claim(id="claim-1", text=claim.strip())] if claim is not None else _read_claims(claims, skip_invalid)
     limit_threads()
     if ray or ray_address:  # scale out: batches of claims on Ray actors, each holding a Checker

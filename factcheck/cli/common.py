@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import sys
 from typing import Any, Callable
 
 import typer
@@ -11,6 +13,8 @@ import typer
 from factcheck.errors import EXIT_INPUT, FactcheckError
 
 __all__ = ["app", "train_app", "guarded", "echo_json"]
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a pipeline's writer stopped by its reader
 
 app = typer.Typer(
     name="factcheck",
@@ -54,6 +58,9 @@ def guarded(fn: Callable) -> Callable:
         except KeyboardInterrupt:
             typer.echo("interrupted; existing files were left as they were", err=True)
             raise typer.Exit(130) from None
+        except BrokenPipeError:  # the reader of stdout went away (`factcheck search x | head -1`): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except OSError as exc:  # a file that vanished or turned read-only mid-run, a full disk: not a bug
             if exc.errno is None:
                 raise
