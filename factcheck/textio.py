@@ -88,7 +88,7 @@ def decode_text(data: bytes, where: str) -> str:
     document format (PDF, DOCX, image), binary data or undecodable bytes."""
     kind = sniff_format(data)
     if kind:
-        raise InputError(f"{where}: is {kind}, not text; save the article's text as .txt, .md or .html and pass that")
+        raise InputError(f"{where}: is {kind}, not text; save its text as a .txt, .md, .html or .jsonl file and pass that")
     codec = utf16_encoding(data)
     if codec:
         try:

@@ -56,6 +56,7 @@ def hash_index(tmp_path):
     ["article", "{article}", "--html", "{article}"],
     ["article", "{article}", "--fever", "./{article_rel}"],
     ["extract", "{article}", "-o", "{article}"],
+    ["eval", "{claims}", "--format", "jsonl", "--predictions", "{claims}"],
 ])
 def test_1_an_output_equal_to_an_input_is_refused_before_any_work(tmp_path, monkeypatch, command):
     monkeypatch.chdir(tmp_path)
@@ -189,6 +190,12 @@ def test_7_a_read_only_index_folder_is_an_index_error(hash_index, tmp_path):
     assert result.returncode == 4, result.stderr
     assert "Traceback" not in result.stderr and "not writable" in result.stderr
     assert (hash_index / "manifest.json").read_text() == before
+    make_read_only(hash_index)
+    try:  # searching needs no write access
+        search = run_cli("search", "Arab League", "--mode", "bm25", "--index", hash_index, unprivileged=True)
+    finally:
+        hash_index.chmod(0o755)
+    assert search.returncode == 0 and "league.txt" in search.stdout, search.stderr
 
 
 def test_8_outputs_into_a_read_only_folder_fail_before_checking(tmp_path):

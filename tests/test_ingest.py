@@ -131,7 +131,7 @@ def test_corpus_recurses_skips_unreadable_and_hidden_files(tmp_path):
     assert corpus.files == 4
     reasons = dict(corpus.skipped)
     assert set(reasons) == {str(tmp_path / "image.txt"), str(tmp_path / "latin1.txt")}
-    assert "binary" in reasons[str(tmp_path / "image.txt")]
+    assert "is a PNG image, not text" in reasons[str(tmp_path / "image.txt")]  # known by its signature
     assert "UTF-8" in reasons[str(tmp_path / "latin1.txt")]
 
 
