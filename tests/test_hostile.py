@@ -134,11 +134,21 @@ def test_3_4_markdown_escapes_html_and_links_only_http():
     assert "](<https://example.org/a%20b?q=%3Cx%3E>)" in md
 
 
+@pytest.mark.parametrize("source, cited", [
+    ("corpus.jsonl:3", "corpus.jsonl:3"), ("corpus/a.txt", "corpus/a.txt"), ("https://a.org/x", "https://a.org/x"),
+    ("javascript:alert(1)", None), ("javascript:alert(1)//:1", None), ("data:text/html,<b>x", None),
+])
+def test_3_citations_are_http_urls_or_file_names(source, cited):
+    from factcheck.report.links import citation
+
+    assert citation(None, source) == cited
+
+
 def test_3_4_claimreview_cites_only_http_and_escapes_script_ends():
     from factcheck.report.exports import claim_review, claim_reviews_json
 
     review = claim_review(_hostile_results()[0])
-    assert review["citation"] == ["https://example.org/a%20b?q=%3Cx%3E", "corpus/file.txt"]
+    assert review["citation"] == ["corpus.jsonl:1", "https://example.org/a%20b?q=%3Cx%3E", "corpus/file.txt"]
     assert review["itemReviewed"]["appearance"] == []  # the claim's source is no http(s) URL
     text = claim_reviews_json(_hostile_results())
     assert "</" not in text and "<" not in text and "javascript:" not in text

@@ -8,6 +8,8 @@ from urllib.parse import quote, urlsplit
 __all__ = ["link_url", "citation", "LINK_SCHEMES"]
 
 LINK_SCHEMES = ("http", "https")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")  # two letters or more: "C:" is a Windows drive
+_FILE_LINE = re.compile(r"[\w./ -]+:\d+")  # a corpus JSONL document's source: file:line
 _UNSAFE = re.compile(r"[\x00-\x20\x7f<>\"'`\\]")  # whitespace, controls, and what breaks out of an attribute
 
 
@@ -29,10 +31,11 @@ def link_url(url: str | None) -> str | None:
 def citation(url: str | None, source: str | None) -> str | None:
     """What a report cites for a passage: its http(s) URL, else its source file when that is no URL of
     another scheme (a `javascript:` URL is never cited)."""
-    safe = link_url(url)
+    safe = link_url(url) or link_url(source)
     if safe:
         return safe
     if not source:
         return None
-    scheme = urlsplit(source).scheme if ":" in source else ""
-    return source if len(scheme) <= 1 or scheme.lower() in LINK_SCHEMES else None  # "C:\\..." is a path
+    if _FILE_LINE.fullmatch(source) or not _SCHEME.match(source):  # "corpus.jsonl:3", "C:\\docs\\a.txt", "a.txt"
+        return source
+    return None
