@@ -1,4 +1,5 @@
-"""Reading user text files safely, and writing files atomically."""
+"""Reading user text files safely (encodings, document formats, sizes), checking output paths before work,
+and writing files atomically."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import contextlib
 import fcntl
 import json
 import os
-from html import parser as html_parser
 import re
 import tempfile
+from html import parser as html_parser
 from pathlib import Path
 from typing import Any, Iterator
 

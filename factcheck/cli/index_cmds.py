@@ -110,9 +110,8 @@ def info(
     as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
 ) -> None:
     """Show what an index holds: counts, embedder, FAISS type, sources and times."""
-    from factcheck.index import open_index
-
     from factcheck.embed import embedder_installed
+    from factcheck.index import open_index
 
     with open_index(index_dir) as opened:
         data = {**opened.info(), "embedder_installed": embedder_installed(opened.embedder_name)}
