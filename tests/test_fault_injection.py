@@ -24,9 +24,9 @@ from factcheck.retrieve import Retriever
 pytestmark = pytest.mark.slow
 
 SEED = 15
-INDEX_TRIALS = 12  # every EMBED_EVERY-th changes a text, so that kills also land while embedding
-EMBED_EVERY = 6
-CHECK_TRIALS = 8
+INDEX_TRIALS = 14  # every EMBED_EVERY-th changes a text, so that kills also land while embedding
+EMBED_EVERY = 7
+CHECK_TRIALS = 6
 SIGNALS = (signal.SIGINT, signal.SIGKILL)
 STOPPED = {130, -signal.SIGINT, -signal.SIGKILL, 0}  # Ctrl-C handled, killed by either signal, or done first
 

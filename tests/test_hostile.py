@@ -345,6 +345,12 @@ def test_15_an_overlong_claim_is_refused_at_once(tmp_path):
 
     with pytest.warns(UserWarning, match="c.jsonl:2"):
         assert [c.id for c in read_claims(claims, skip_invalid=True)] == ["c1"]
+    from factcheck.errors import InputError
+    from factcheck.pipeline import Checker
+
+    checker = Checker(retriever=None, verifier=None, embedder=None)  # refused before any model is used
+    with pytest.raises(InputError, match="claim c2: the claim has"):
+        checker.check([Claim(id="c2", text=long)])
 
 
 # ------------------------------------------------------------------ 16 and 17. temp files and modes
