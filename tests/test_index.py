@@ -102,10 +102,10 @@ def test_failed_build_leaves_previous_index_usable(built, corpus, error):
 
 def test_leftover_generation_of_a_killed_build_is_cleaned_up(built, corpus):
     folder, _ = built
-    (folder / "gen-killed-build").mkdir()
-    (folder / "gen-killed-build" / "store.sqlite").write_bytes(b"partial")
+    (folder / "gen-20261130T120000-0123abcd").mkdir()  # the name a build gives its generation
+    (folder / "gen-20261130T120000-0123abcd" / "store.sqlite").write_bytes(b"partial")
     build_index([corpus], folder, embedder=HashEmbedder())
-    assert len(_generations(folder)) == 1 and not (folder / "gen-killed-build").exists()
+    assert len(_generations(folder)) == 1 and not (folder / "gen-20261130T120000-0123abcd").exists()
 
 
 def test_empty_corpus_is_an_error_and_keeps_the_index(tmp_path, built):

@@ -3,6 +3,7 @@ section, one clear line per unreadable file, citations in reports, and increment
 
 from __future__ import annotations
 
+import re
 import json
 
 import pytest
@@ -154,6 +155,7 @@ def test_reindex_unchanged_pdf_embeds_nothing_and_changed_pdf_replaces_its_passa
 
 def test_old_store_without_page_column_still_reads(tmp_path, fake_embedder):
     """An index written before passages had page and section columns keeps working."""
+    import json
     import sqlite3
 
     from factcheck.index import build_index, open_index
@@ -166,6 +168,8 @@ def test_old_store_without_page_column_still_reads(tmp_path, fake_embedder):
     store = tmp_path / "index" / read_manifest(tmp_path / "index")["generation"] / "store.sqlite"
     with sqlite3.connect(store) as db:
         db.executescript("ALTER TABLE passages DROP COLUMN page; ALTER TABLE passages DROP COLUMN section;")
+    manifest = tmp_path / "index" / "manifest.json"  # such indexes recorded no store checksum either
+    manifest.write_text(json.dumps({k: v for k, v in json.loads(manifest.read_text()).items() if k != "checksums"}))
     with open_index(tmp_path / "index") as opened:
         [hit] = opened.hits([0]).values()
     assert hit.passage.page is None and "Caesar" in hit.passage.text
@@ -185,11 +189,15 @@ def test_reports_cite_the_page_or_section():
     ]
     results = [CheckResult(Claim("c1", "Half a million civilians died."), "SUPPORTED", 0.9, evidence)]
     markdown = markdown_report(results)
-    assert "[UN report](refs/un-report.pdf#page=12) (un-report.pdf, p. 12)" in markdown
-    assert "(brief.docx, § Findings > Aid)" in markdown and "(notes.jsonl)" in markdown
+    # local files are cited, never linked (only http(s) addresses become links: issue 15)
+    assert "UN report (refs/un-report.pdf, p. 12)" in markdown
+    assert "(refs/brief.docx, § Findings &gt; Aid)" in markdown and "(refs/notes.jsonl:3)" in markdown
     html = html_report(results)
-    assert 'href="refs/un-report.pdf#page=12"' in html and "(un-report.pdf, p. 12)" in html
-    assert "(brief.docx, § Findings &gt; Aid)" in html
+    assert "refs/un-report.pdf" not in " ".join(re.findall(r'href="([^"]*)"', html))
+    assert "(refs/un-report.pdf, p. 12)" in html and "(refs/brief.docx, § Findings &gt; Aid)" in html
+    evidence[0].url = "https://example.org/un-report.pdf"
+    linked = html_report(results)
+    assert 'href="https://example.org/un-report.pdf#page=12"' in linked and "(un-report.pdf, p. 12)" in linked
 
 
 def test_index_pdf_and_docx_files_given_directly(tmp_path, pdf, docx_file, fake_embedder):

@@ -54,7 +54,8 @@ def test_markdown_and_html_show_verdicts_and_evidence():
     page = html_report(_results(), ARTICLE)
     assert '<mark style="background:#c8ecc8"' in page
     assert "The war killed half a million people.</mark>" in page
-    assert 'href="corpus/res.txt"' in page and "<script" not in page
+    assert "corpus/res.txt" in page and 'href="corpus/res.txt"' not in page  # a file is shown; only http(s) is linked
+    assert "<script" not in page
 
 
 def test_claimreview_and_fever_exports():

@@ -314,3 +314,44 @@ def test_contrast_stage_adds_every_hard_negative_then_balances_labels():
     assert set(nei) <= set(out) and len(set(out)) == len(out)
     assert Counter(p.label for p in out) == {"neutral": 8, "entailment": 6, "contradiction": 3}
     assert contrast_stage([*fever, *nei], TrainConfig(), replay=2) == contrast_stage([*fever, *nei], TrainConfig(), replay=2)
+
+
+@pytest.mark.parametrize("claim, same_meaning", [
+    ("The State Department opposes normalization with Assad.", "The State Department does not support normalization with Assad."),
+    ("The committee rejected the proposal.", "The committee did not accept the proposal."),
+    ("Aspirin increases the risk of bleeding.", "Aspirin does not decrease the risk of bleeding."),
+    ("The vaccine is effective against measles.", "The vaccine is not ineffective against measles."),
+    ("The drug does not increase mortality.", None),  # already negated: a second reversal would change the meaning
+    ("Higher doses cause more side effects.", None),  # the direction word is not what the sentence asserts
+])
+def test_paraphrase_says_a_claim_the_other_way_round(parser_nlp, claim, same_meaning):
+    from factcheck.train.verifier_data import paraphrase
+
+    assert paraphrase(claim, parser_nlp, random.Random(0)) == same_meaning
+
+
+def test_paraphrase_contrasts_keep_the_label(parser_nlp):
+    from factcheck.train.verifier_data import paraphrase_contrasts
+
+    pairs = [NLIPair("The senate voted the bill down .", "The senate rejected the bill.", "entailment", "fever", "a"),
+             NLIPair("KLF4 fell .", "Loading increases KLF4.", "contradiction", "scifact", "b")]
+    out = paraphrase_contrasts(pairs, parser_nlp, random.Random(0), source="paraphrases")
+    assert [(p.group, p.label, p.hypothesis) for p in out] == [
+        ("a", "entailment", "The senate did not accept the bill."), ("b", "contradiction", "Loading does not decrease KLF4.")]
+
+
+@pytest.mark.dataset
+def test_extra_splits_hold_out_whole_genres_and_never_train_on_dev_or_test(data_dir):
+    import json
+
+    from factcheck.train.verifier_data import EXTRA_HELD_OUT, HELD_OUT_GENRES, extra_splits
+
+    if not (data_dir / "nli-extra").is_dir():
+        pytest.skip(f"{data_dir / 'nli-extra'} is absent")
+    splits = extra_splits(data_dir)
+    train = {(p.premise, p.hypothesis) for p in splits["extra_train"]}
+    for name in EXTRA_HELD_OUT:
+        assert splits[name] and not train & {(p.premise, p.hypothesis) for p in splits[name]}, name
+    genre = {r["pairID"]: r["genre"] for r in map(json.loads, (data_dir / "nli-extra" / "taxinli_mnli.jsonl").open())}
+    assert {genre[p.group] for p in splits["taxinli_genres"]} == set(HELD_OUT_GENRES)
+    assert not {genre[p.group] for p in splits["extra_train"] if p.source == "taxinli"} & set(HELD_OUT_GENRES)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from factcheck.errors import InputError
 from factcheck.records import Document
-from factcheck.textio import looks_binary, read_text
+from factcheck.textio import decode_text, read_text, visible_text
 
 __all__ = ["MAX_ARTICLE_BYTES", "read_article", "article_from_text", "body_blocks", "is_chrome", "english_warning"]
 
@@ -90,6 +90,8 @@ def _html_to_text(html: str, source: str) -> str:
 
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
     if not text or not text.strip():
+        text = visible_text(html)  # e.g. markup nested deeper than lxml parses
+    if not text.strip():
         raise InputError(f"{source}: no article text found in the HTML; save the article's text as .txt and retry")
     return text
 
@@ -110,12 +112,7 @@ def _read_stdin() -> str:
     data = sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1) if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
     if len(data) > MAX_ARTICLE_BYTES:
         raise InputError(f"<stdin>: over the {MAX_ARTICLE_BYTES // (1024 * 1024)} MB article limit; split it into articles")
-    if looks_binary(data):
-        raise InputError("<stdin>: looks like binary data, not text; pipe in the article's text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"<stdin>: not valid UTF-8 (byte {exc.start}); convert it, e.g. iconv -f latin1 -t utf-8") from None
+    return decode_text(data, "<stdin>")
 
 
 def read_article(path: str | Path, offline: bool = False) -> Document:

@@ -10,6 +10,7 @@ from typing import Any
 from factcheck.claims.attribution import SpeakerMemory, attribute_sentences
 from factcheck.claims.clean import article_from_text, body_blocks, english_warning, read_article
 from factcheck.claims.dates import find_dates
+from factcheck.claims.io import MAX_CLAIM_CHARS
 from factcheck.claims.quantities import find_quantities
 from factcheck.claims.segment import Sentence, split_sentences
 from factcheck.claims.split import Context, standalone_claims
@@ -82,7 +83,7 @@ class ClaimExtractor:
     def sentences(self, article: Document) -> list[ScoredSentence]:
         """Segments the article body and scores and attributes every sentence."""
         text = article.text
-        sentences = split_sentences(self.nlp, text, body_blocks(text))
+        sentences = [s for s in split_sentences(self.nlp, text, body_blocks(text)) if len(s.text) <= MAX_CLAIM_CHARS]
         docs = list(self.nlp.pipe([s.text for s in sentences]))
         scores = self.scorer.score([s.text for s in sentences], docs) if sentences else []
         attributions = attribute_sentences(docs, [s.quote for s in sentences])

@@ -11,9 +11,12 @@ from factcheck.errors import InputError
 from factcheck.records import Claim, from_dict, to_dict
 from factcheck.textio import atomic_write, json_object, read_text
 
-__all__ = ["CLAIMS_SCHEMA_VERSION", "claim_to_record", "write_claims", "read_claims"]
+__all__ = ["CLAIMS_SCHEMA_VERSION", "MAX_CLAIM_CHARS", "claim_to_record", "write_claims", "read_claims", "check_claim_text"]
 
 CLAIMS_SCHEMA_VERSION = "1"
+# A claim is a sentence or two: the verdict model reads 128 word pieces of claim and evidence together
+# (~500 characters); a 100,000-character claim took 4 min and 876 MB. The example claims are under 160.
+MAX_CLAIM_CHARS = 2000
 
 
 def claim_to_record(claim: Claim) -> dict:
@@ -31,6 +34,15 @@ def write_claims(path: str | Path, claims: Iterable[Claim]) -> int:
     return count
 
 
+def check_claim_text(text: str, where: str = "") -> None:
+    """Raises InputError when a claim is longer than MAX_CLAIM_CHARS characters; `where` is file:line."""
+    if len(text) > MAX_CLAIM_CHARS:
+        raise InputError(
+            f"{where + ': ' if where else ''}the claim has {len(text):,} characters, over the {MAX_CLAIM_CHARS:,} limit; "
+            "a claim is one or two sentences, split longer text with: factcheck extract"
+        )
+
+
 def _parse_line(line: str, where: str) -> Claim:
     """Parses one JSONL line into a Claim, with an error that names the file and line."""
     record = json_object(line, where)
@@ -39,6 +51,7 @@ def _parse_line(line: str, where: str) -> Claim:
         raise InputError(f"{where}: claims schema_version {version!r} is not supported (expected {CLAIMS_SCHEMA_VERSION!r})")
     if not isinstance(record.get("id"), (str, int)) or not isinstance(record.get("text"), str) or not record["text"].strip():
         raise InputError(f"{where}: a claim needs a string `id` and a non-empty `text`")
+    check_claim_text(record["text"], where)
     record["id"] = str(record["id"])
     try:
         return from_dict(Claim, record)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-__all__ = ["Sentence", "split_sentences", "quote_groups"]
+__all__ = ["Sentence", "split_sentences", "quote_groups", "parse_pieces", "PARSE_CHARS"]
 
 # Abbreviations that never end a sentence (titles) and those that end one only before a capital letter.
 _TITLES = {
@@ -18,6 +18,8 @@ _TITLES = {
 _MONTH_ABBR = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 _COMPANY = {"inc", "corp", "co", "ltd", "jr", "sr"}
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.[\"'”’)]*$")
+_PIECE_END = re.compile(r"[.!?][\"'”’)]*\s+")
+PARSE_CHARS = 20_000  # characters per parser call: ~40 news paragraphs, far under spaCy's 1,000,000 limit
 _OPEN_QUOTES = "“\""
 _CLOSE_QUOTES = "”\""
 
@@ -101,10 +103,25 @@ def quote_groups(sentences: list[Sentence], text: str) -> None:
             inside = False  # an unclosed quotation ends with its paragraph (news style reopens it)
 
 
+def parse_pieces(text: str, start: int, end: int, size: int = PARSE_CHARS) -> list[tuple[int, int]]:
+    """Cuts a block into spans of at most `size` characters for the parser, after a sentence end where there
+    is one, else at a space (spaCy refuses texts over 1,000,000 characters, and needs ~1 GB per 100,000)."""
+    pieces = []
+    while end - start > size:
+        window = text[start:start + size]
+        ends = [m.end() for m in _PIECE_END.finditer(window)]
+        cut = start + (ends[-1] if ends and ends[-1] > size // 2 else (window.rfind(" ") + 1 or size))
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
+
+
 def split_sentences(nlp: Any, text: str, blocks: Sequence[tuple[int, int]]) -> list[Sentence]:
     """Splits each body block of `text` into sentences with spans into `text`."""
     sentences: list[Sentence] = []
-    for number, (block, doc) in enumerate(zip(blocks, nlp.pipe(text[a:b] for a, b in blocks))):
+    spans = [(number, piece) for number, (a, b) in enumerate(blocks) for piece in parse_pieces(text, a, b)]
+    for (number, block), doc in zip(spans, nlp.pipe(text[a:b] for _, (a, b) in spans)):
         offset = block[0]
         pieces = [_strip_span(text, offset + s.start_char, offset + s.end_char) for s in doc.sents]
         for start, end in _merge_pieces([p for p in pieces if p[1] > p[0]], text):

@@ -20,7 +20,7 @@ def _exports(results, html: Optional[Path], markdown: Optional[Path], claimrevie
     """Writes the optional report formats, each atomically."""
     import json
 
-    from factcheck.report.exports import claim_reviews, fever_prediction
+    from factcheck.report.exports import claim_reviews_json, fever_prediction
     from factcheck.report.html import html_report
     from factcheck.report.markdown import markdown_report
     from factcheck.textio import atomic_write_text
@@ -30,7 +30,7 @@ def _exports(results, html: Optional[Path], markdown: Optional[Path], claimrevie
     if markdown:
         atomic_write_text(markdown, markdown_report(results, title))
     if claimreview:
-        atomic_write_text(claimreview, json.dumps(claim_reviews(results), indent=2, ensure_ascii=False) + "\n")
+        atomic_write_text(claimreview, claim_reviews_json(results))
     if fever:
         atomic_write_text(fever, "".join(json.dumps(fever_prediction(r)) + "\n" for r in results))
 
@@ -72,14 +72,20 @@ def check(
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of readable text."),
 ) -> None:
     """Check one claim, or every claim in a claims JSONL file (resumable: rerun to continue)."""
+    from factcheck.claims.io import check_claim_text
     from factcheck.errors import InputError
     from factcheck.pipeline import Checker
     from factcheck.records import Claim
+    from factcheck.textio import check_outputs
 
     if (claim is None) == (claims is None):
         raise InputError("give either a claim in quotes or --claims FILE, not both or neither")
     if claim is not None and not claim.strip():
         raise InputError("the claim is empty; pass the sentence to check in quotes")
+    outputs = {"-o": output, "--html": html, "--markdown": markdown, "--claimreview": claimreview, "--fever": fever}
+    check_outputs(outputs, inputs=(claims,) if claims else ())
+    if claim is not None:
+        check_claim_text(claim)
     claim_list = [Claim(id="claim-1", text=claim.strip())] if claim is not None else _read_claims(claims, skip_invalid)
     limit_threads()
     if ray or ray_address:  # scale out: batches of claims on Ray actors, each holding a Checker
@@ -167,7 +173,10 @@ def article(
     from factcheck.claims.clean import english_warning, read_article
     from factcheck.pipeline import Checker
     from factcheck.readers.web import source_of
+    from factcheck.textio import check_outputs
 
+    outputs = {"-o": output, "--html": html, "--markdown": markdown, "--claimreview": claimreview, "--fever": fever}
+    check_outputs(outputs, inputs=(path,) if path != "-" else ())
     doc = read_article(path, offline=offline)
     fetched = source_of(doc)
     limit_threads()

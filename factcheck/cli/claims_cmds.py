@@ -35,7 +35,10 @@ def extract(
     from factcheck.claims import ClaimExtractor, write_claims
     from factcheck.claims.clean import english_warning, read_article
     from factcheck.claims.io import claim_to_record
+    from factcheck.textio import check_outputs
 
+    if output is not None:
+        check_outputs({"-o": output}, inputs=(article,) if article != "-" else ())
     document = read_article(article, offline=offline)
     warning = english_warning(document.text, document.source)
     if warning:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import sys
 from typing import Any, Callable
 
 import typer
 
-from factcheck.errors import FactcheckError
+from factcheck.errors import EXIT_INPUT, FactcheckError
 
 __all__ = ["app", "train_app", "guarded", "echo_json", "OFFLINE_HELP"]
 
 OFFLINE_HELP = "Never touch the network: an http(s) address is refused with one line instead of fetched."
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a pipeline's writer stopped by its reader
 
 app = typer.Typer(
     name="factcheck",
@@ -43,7 +47,8 @@ def _root(
 
 
 def guarded(fn: Callable) -> Callable:
-    """Turns expected errors (FactcheckError) into one line on stderr and the error's exit code."""
+    """Turns expected errors (FactcheckError) into one line on stderr and the error's exit code; an OS error
+    reading or writing a file (permissions, a full disk) into one line and exit 3."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -55,6 +60,15 @@ def guarded(fn: Callable) -> Callable:
         except KeyboardInterrupt:
             typer.echo("interrupted; existing files were left as they were", err=True)
             raise typer.Exit(130) from None
+        except BrokenPipeError:  # the reader of stdout went away (`factcheck search x | head -1`): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
+        except OSError as exc:  # a file that vanished or turned read-only mid-run, a full disk: not a bug
+            if exc.errno is None:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            typer.echo(f"error: {where}{exc.strerror}; existing files were left as they were", err=True)
+            raise typer.Exit(EXIT_INPUT) from None
 
     return wrapper
 

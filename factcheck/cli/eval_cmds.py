@@ -40,10 +40,12 @@ def eval_(
     from factcheck.eval.modes import evaluate
     from factcheck.eval.readers import read_dataset
     from factcheck.eval.tables import report_markdown
-    from factcheck.textio import atomic_write_text
+    from factcheck.textio import atomic_write_text, check_outputs
 
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt}: choose one of {', '.join(FORMATS)}")
+    outputs = {"--markdown": markdown, "--reliability": reliability, "--predictions": predictions}
+    check_outputs(outputs, inputs=tuple(p for p in (dataset, corpus) if p))
     retrievers = [r.strip() for r in retriever.split(",") if r.strip()]
     if reliability and mode == "retrieval":
         raise InputError("--reliability needs verdicts: use --mode oracle or open")

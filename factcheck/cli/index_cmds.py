@@ -131,10 +131,13 @@ def info(
     as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
 ) -> None:
     """Show what an index holds: counts, embedder, FAISS type, sources and times."""
+    from factcheck.embed import embedder_installed
     from factcheck.index import open_index
 
     with open_index(index_dir) as opened:
-        data = opened.info()
+        data = {**opened.info(), "embedder_installed": embedder_installed(opened.embedder_name)}
+        if not data["embedder_installed"]:
+            typer.echo(f"warning: {opened.embedder_warning()}; search and check will fail with exit 4", err=True)
     if as_json:
         echo_json(data)
         return

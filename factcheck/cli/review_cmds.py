@@ -36,10 +36,12 @@ def merge(
     """Fold reviewer decisions into a report: the human verdict wins, the machine verdict is kept in `review`."""
     from factcheck.errors import InputError
     from factcheck.review import decisions_path, merge_decisions, write_reviewed
+    from factcheck.textio import check_outputs
 
     decisions = decisions or decisions_path(report)
     if output.resolve() in (report.resolve(), decisions.resolve()):
         raise InputError(f"{output}: would overwrite an input; choose another -o path")
+    check_outputs({"-o": output}, inputs=(report, decisions))
     records, summary = merge_decisions(report, decisions, skip_unknown=skip_unknown)
     write_reviewed(records, output)
     summary["output"] = str(output)

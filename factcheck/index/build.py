@@ -8,8 +8,11 @@ at any earlier point leaves the previous index as it was.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import functools
+import os
+import re
 import shutil
 import time
 import uuid
@@ -24,7 +27,9 @@ import numpy as np
 from factcheck import __version__
 from factcheck.errors import IndexError_, InputError
 from factcheck.index import lexical, vectors
-from factcheck.index.manifest import MANIFEST_FILE, SCHEMA_VERSION, file_sizes, now, read_manifest, write_manifest
+from factcheck.index.manifest import (
+    CHECKSUMMED, MANIFEST_FILE, SCHEMA_VERSION, file_checksum, file_sizes, now, read_manifest, write_manifest,
+)
 from factcheck.index.reader import Index, canonical_name
 from factcheck.index.store import STORE_FILE, Store
 from factcheck.ingest import PASSAGE_CHARS, PASSAGE_OVERLAP, Corpus, content_hash, read_corpus, split_passages
@@ -35,6 +40,8 @@ __all__ = ["BuildStats", "build_index", "EMBED_CHUNK"]
 
 EMBED_CHUNK = 8192  # passages read back from the store and encoded per step
 _LOCK_FILE = ".lock"
+_WRITE_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
+GENERATION_NAME = re.compile(r"gen-\d{8}T\d{6}-[0-9a-f]{8}")  # the only folders a build creates, or deletes
 
 
 @dataclass
@@ -90,7 +97,10 @@ def build_index(
     folder = Path(index_dir) if index_dir is not None else default_index_dir()
     corpus = read_corpus(paths)
     _check_folder(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IndexError_(f"--index {folder}: cannot create the index folder ({exc.strerror}); choose another --index") from None
     with _locked(folder):
         old = _open_previous(folder)
         try:
@@ -98,6 +108,13 @@ def build_index(
             if old is not None and old.embedder_name != model.name:
                 warnings.warn(f"{folder}: embedder changed from {old.embedder_name} to {model.name}; re-embedding all")
             stats = _build_generation(folder, corpus, old, model, faiss, progress, batch_size)
+        except OSError as exc:
+            if exc.errno not in _WRITE_ERRORS:
+                raise
+            raise IndexError_(
+                f"--index {folder}: cannot write the index ({exc.strerror}: {exc.filename}); the previous index is "
+                "unchanged; free some space or make the folder writable"
+            ) from None
         finally:
             if old is not None:
                 old.close()
@@ -110,7 +127,7 @@ def _build_generation(
     folder: Path, corpus: Corpus, old: Index | None, model: Any, faiss_spec: str | None, progress: bool, batch_size: int
 ) -> BuildStats:
     """Writes a complete new generation and switches the manifest to it; removes it again on any failure."""
-    generation = folder / f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    generation = folder / f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"  # see GENERATION_NAME
     generation.mkdir()
     stats = BuildStats(index=str(folder))
     try:
@@ -263,24 +280,26 @@ def _manifest(
         "created": created or now(),
         "updated": now(),
         "files": file_sizes(generation),
+        "checksums": {name: file_checksum(generation / name) for name in CHECKSUMMED},
     }
 
 
 class _LazyEmbedder:
     """An embedder by name that loads its model only when a passage needs encoding."""
 
-    def __init__(self, name: str, known_dim: int | None = None):
+    def __init__(self, name: str, known_dim: int | None = None, index: Index | None = None):
         self.name = name
         self._dim = known_dim
+        self._index = index  # the index whose embedder this is, when the user named none
         self._model: Any = None
 
     @property
     def model(self) -> Any:
-        """The loaded embedder."""
+        """The loaded embedder (an index's embedder that is not installed here is an index error, exit 4)."""
         if self._model is None:
             from factcheck.embed import load_embedder
 
-            self._model = load_embedder(self.name)
+            self._model = self._index.load_embedder() if self._index is not None else load_embedder(self.name)
         return self._model
 
     @property
@@ -301,7 +320,7 @@ def _resolve_embedder(embedder: Any, old: Index | None) -> Any:
         return embedder
     name = canonical_name(embedder or (old.embedder_name if old is not None else DEFAULT_EMBEDDER))
     known = int(old.manifest["dim"]) if old is not None and old.embedder_name == name else None
-    return _LazyEmbedder(name, known)
+    return _LazyEmbedder(name, known, old if embedder is None else None)
 
 
 def _can_reuse(old: Index, model: Any) -> bool:
@@ -342,6 +361,8 @@ def _check_folder(folder: Path) -> None:
         raise InputError(f"--index {folder}: is a file, expected a folder for the index")
     if not folder.is_dir():
         return
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise IndexError_(f"--index {folder}: the index folder is not writable; make it writable or choose another --index")
     foreign = [p.name for p in folder.iterdir() if not _ours(p.name)]
     if foreign:
         raise InputError(
@@ -351,14 +372,20 @@ def _check_folder(folder: Path) -> None:
 
 
 def _ours(name: str) -> bool:
-    """Tells whether a folder entry belongs to a factcheck index."""
-    return name in {MANIFEST_FILE, _LOCK_FILE} or name.startswith(("gen-", f".{MANIFEST_FILE}."))
+    """Tells whether a folder entry belongs to a factcheck index (a user's `gen-2023-photos/` does not)."""
+    return name in {MANIFEST_FILE, _LOCK_FILE} or bool(GENERATION_NAME.fullmatch(name)) or name.startswith(f".{MANIFEST_FILE}.")
 
 
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """Holds an exclusive lock on the index folder so two builds cannot interleave."""
-    with open(folder / _LOCK_FILE, "w") as handle:
+    try:
+        handle = open(folder / _LOCK_FILE, "a")
+    except OSError as exc:
+        raise IndexError_(
+            f"--index {folder}: cannot write to the index folder ({exc.strerror}); make it writable or choose another --index"
+        ) from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -369,7 +396,7 @@ def _locked(folder: Path) -> Iterator[None]:
 def _remove_stale(folder: Path, keep: str) -> None:
     """Deletes every generation folder but the current one (old ones, and leftovers of killed builds)."""
     for path in folder.glob("gen-*"):
-        if path.name != keep and path.is_dir():
+        if path.name != keep and path.is_dir() and GENERATION_NAME.fullmatch(path.name):
             shutil.rmtree(path, ignore_errors=True)
 
 

@@ -8,7 +8,9 @@ small file (atomically) is what switches an index to a newly built generation.
 from __future__ import annotations
 
 import json
+import mmap
 import os
+import zlib
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -17,11 +19,17 @@ from factcheck.errors import IndexError_
 from factcheck.textio import atomic_write_text
 
 __all__ = [
-    "SCHEMA_VERSION", "MANIFEST_FILE", "read_manifest", "write_manifest", "check_files", "file_sizes", "rebuild_hint", "now"
+    "SCHEMA_VERSION", "MANIFEST_FILE", "read_manifest", "write_manifest", "check_files", "file_sizes", "file_checksum",
+    "verify_checksums", "rebuild_hint", "now", "CHECKSUMMED", "VERIFY_MAX_BYTES",
 ]
 
 SCHEMA_VERSION = 1
 MANIFEST_FILE = "manifest.json"
+CHECKSUMMED = ("store.sqlite",)  # files whose CRC-32 the manifest records (`checksums`) and open verifies
+# Files up to this size are verified on every open (~0.2 s per 100 MB; docs/benchmarks.md, "Index open: store checksum");
+# larger ones only by the size check and by SQLite's own errors at query time, which also give exit 4.
+VERIFY_MAX_BYTES = 256 * 1024 * 1024
+_CRC_BLOCK = 64 * 1024 * 1024
 _REQUIRED = ("schema_version", "generation", "embedder", "dim", "normalization", "metric", "faiss", "counts", "files")
 
 
@@ -71,6 +79,30 @@ def check_files(folder: Path, manifest: dict[str, Any]) -> Path:
                 f"changed); {rebuild_hint(folder, manifest)}"
             )
     return generation
+
+
+def file_checksum(path: Path) -> str:
+    """The CRC-32 of a file as "crc32:xxxxxxxx", computed over a memory map (no copies; ~1 GB/s)."""
+    crc = 0
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size:
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                view = memoryview(mapped)
+                for start in range(0, len(view), _CRC_BLOCK):
+                    crc = zlib.crc32(view[start : start + _CRC_BLOCK], crc)
+                view.release()
+    return f"crc32:{crc:08x}"
+
+
+def verify_checksums(folder: Path, manifest: dict[str, Any], generation: Path) -> None:
+    """Compares the recorded checksums (manifests from before they were recorded have none) with the files
+    of up to VERIFY_MAX_BYTES; raises IndexError_ for a changed file."""
+    for name, expected in (manifest.get("checksums") or {}).items():
+        path = generation / name
+        if path.stat().st_size <= VERIFY_MAX_BYTES and file_checksum(path) != expected:
+            raise IndexError_(
+                f"{folder}: index is corrupted ({name} does not match its checksum); {rebuild_hint(folder, manifest)}"
+            )
 
 
 def file_sizes(generation: Path) -> dict[str, int]:

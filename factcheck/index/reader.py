@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 from factcheck.errors import IndexError_, InputError
 from factcheck.index import lexical, vectors
-from factcheck.index.manifest import check_files, read_manifest, rebuild_hint
+from factcheck.index.manifest import check_files, read_manifest, rebuild_hint, verify_checksums
 from factcheck.index.store import STORE_FILE, Store
 from factcheck.records import Document, SearchHit
 from factcheck.settings import default_index_dir
@@ -32,6 +32,7 @@ class Index:
         self.manifest = manifest
         self.search_params: dict[str, Any] = dict(manifest["faiss"].get("params") or {})
         self.generation = check_files(path, manifest)
+        verify_checksums(path, manifest, self.generation)
         try:
             self.store = Store(self.generation / STORE_FILE)
             stored = self.store.count("passages")
@@ -57,6 +58,29 @@ class Index:
         raise IndexError_(
             f"{self.path}: index was built with embedder {self.embedder_name!r}, not {name!r}; re-index with "
             f"--embedder {name}, or search with --embedder {self.embedder_name}"
+        )
+
+    def load_embedder(self) -> Any:
+        """Loads the embedder this index was built with; one that cannot be loaded here is an index problem
+        (exit 4): the index needs rebuilding with an embedder this machine has."""
+        from factcheck.embed import embedder_installed, load_embedder
+        from factcheck.errors import ModelError
+
+        try:
+            return load_embedder(self.embedder_name)
+        except ModelError as exc:
+            if not embedder_installed(self.embedder_name):
+                raise IndexError_(f"{self.path}: {self.embedder_warning()}") from None
+            raise IndexError_(f"{self.path}: index built with embedder {self.embedder_name!r}, which failed to load ({exc})") from None
+
+    def embedder_warning(self) -> str:
+        """Says that the index was built with an embedder this machine lacks, and what to do."""
+        from factcheck.embed import DEFAULT_EMBEDDER
+
+        return (
+            f"index built with embedder {self.embedder_name!r}, which is not installed here; rebuild it with the bundled one: "
+            f"factcheck index {' '.join(self.manifest.get('sources') or []) or 'PATH'} --index {self.path} "
+            f"--embedder {DEFAULT_EMBEDDER}, or install {self.embedder_name!r} (a local path or Hugging Face cache)"
         )
 
     @cached_property
@@ -101,11 +125,21 @@ class Index:
 
     def hits(self, ids: Sequence[int]) -> dict[int, SearchHit]:
         """SearchHits (passage and document metadata, unscored) for passage ids."""
-        return self.store.hits(ids)
+        try:
+            found = self.store.hits(ids)
+        except (sqlite3.Error, ValueError) as exc:  # a damaged page of a store too large to verify on open
+            raise self._corrupt(f"{STORE_FILE}: {exc}") from None
+        missing = [int(i) for i in ids if int(i) not in found]
+        if missing:
+            raise self._corrupt(f"{STORE_FILE} lacks passage {missing[0]}")
+        return found
 
     def document(self, doc_id: str) -> Document | None:
         """The stored document with this id (full text, metadata), or None."""
-        found = self.store.document(doc_id)
+        try:
+            found = self.store.document(doc_id)
+        except (sqlite3.Error, ValueError) as exc:
+            raise self._corrupt(f"{STORE_FILE}: {exc}") from None
         return found[0] if found else None
 
     def info(self) -> dict[str, Any]:

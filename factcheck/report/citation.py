@@ -5,19 +5,23 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from factcheck.records import ArticleSource, Evidence
+from factcheck.report.links import link_url
 
-__all__ = ["citation", "evidence_link", "article_line"]
+__all__ = ["citation", "location", "evidence_link", "article_line"]
 
 
 def citation(evidence: Evidence) -> str:
     """Where an evidence sentence is: "report.pdf, p. 12", "brief.docx, § Findings", or the file / URL."""
     source = evidence.source or evidence.url or evidence.doc_id
     where = source if "://" in source else PurePath(source.rsplit(":", 1)[0] if _has_line(source) else source).name
+    return where + location(evidence)
+
+
+def location(evidence: Evidence) -> str:
+    """Where in its document a sentence is: ", p. 12" (PDF), ", § Findings" (DOCX), else ""."""
     if evidence.page is not None:
-        return f"{where}, p. {evidence.page}"
-    if evidence.section:
-        return f"{where}, § {evidence.section}"
-    return where
+        return f", p. {evidence.page}"
+    return f", § {evidence.section}" if evidence.section else ""
 
 
 def _has_line(source: str) -> bool:
@@ -26,9 +30,10 @@ def _has_line(source: str) -> bool:
     return bool(head) and tail.isdigit()
 
 
-def evidence_link(evidence: Evidence) -> str:
-    """The address a report links an evidence sentence to; PDFs open at its page (`#page=12`)."""
-    href = evidence.url or evidence.source
+def evidence_link(evidence: Evidence) -> str | None:
+    """The http(s) address a report links an evidence sentence to (None: show it as text, see
+    `links.link_url`); PDFs open at its page (`#page=12`)."""
+    href = link_url(evidence.url) or link_url(evidence.source)
     if href and evidence.page is not None and "#" not in href:
         return f"{href}#page={evidence.page}"
     return href

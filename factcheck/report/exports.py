@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from factcheck.records import CheckResult
 from factcheck.report.citation import evidence_link
+from factcheck.report.links import cited_source, link_url
 
-__all__ = ["claim_review", "claim_reviews", "fever_prediction", "RATINGS", "FEVER_LABELS"]
+__all__ = ["claim_review", "claim_reviews", "claim_reviews_json", "fever_prediction", "RATINGS", "FEVER_LABELS"]
 
 # ClaimReview ratings on a 1-5 scale: 1 false ... 5 true; unknown verdicts get no numeric rating.
 RATINGS = {
@@ -33,8 +35,9 @@ def claim_review(result: CheckResult, author: str = "factcheck", url: str | None
     item: dict[str, Any] = {"@type": "Claim", "appearance": []}
     if result.claim.attribution:
         item["author"] = {"@type": "Person", "name": result.claim.attribution.speaker}
-    if result.claim.source:
-        appearance = {"@type": "CreativeWork", "url": result.claim.source}
+    appearance_url = link_url(result.claim.source)
+    if appearance_url:
+        appearance = {"@type": "CreativeWork", "url": appearance_url}
         if result.article is not None:  # fetched from the web: the page's own metadata
             appearance.update({k: v for k, v in (("headline", result.article.title), ("datePublished", result.article.date)) if v})
         item["appearance"].append(appearance)
@@ -46,7 +49,8 @@ def claim_review(result: CheckResult, author: str = "factcheck", url: str | None
         "itemReviewed": item,
         "author": {"@type": "Organization", "name": author},
         "reviewBody": result.rationale,
-        "citation": [evidence_link(e) for e in result.evidence if e.stance != "neutral" and evidence_link(e)],
+        "citation": [cited for e in result.evidence
+                     if e.stance != "neutral" and (cited := evidence_link(e) or cited_source(e.url, e.source))],
     }
     if url:
         review["url"] = url
@@ -56,6 +60,13 @@ def claim_review(result: CheckResult, author: str = "factcheck", url: str | None
 def claim_reviews(results: list[CheckResult], author: str = "factcheck") -> list[dict[str, Any]]:
     """ClaimReview objects for every result (NOT_ENOUGH_INFO ones carry the rating "Unproven" without a value)."""
     return [claim_review(r, author) for r in results]
+
+
+def claim_reviews_json(results: list[CheckResult], author: str = "factcheck") -> str:
+    """The ClaimReview objects as JSON safe to embed in `<script type="application/ld+json">`: `<`, `>` and
+    `&` are written as \\u escapes, so a `</script>` in a claim cannot end the block."""
+    text = json.dumps(claim_reviews(results, author), indent=2, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
 def fever_prediction(result: CheckResult) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from factcheck.records import CheckResult
-from factcheck.report.citation import article_line, citation, evidence_link
+from factcheck.report.citation import article_line, citation, evidence_link, location
 
 __all__ = ["html_report"]
 
@@ -59,13 +59,17 @@ def _article_html(article: str, results: list[CheckResult]) -> str:
 
 
 def _card(number: int, r: CheckResult) -> str:
-    colour = COLOURS[r.verdict]
+    colour = COLOURS.get(r.verdict, "#999")
     speaker = f" — <i>{escape(r.claim.attribution.speaker)}</i>" if r.claim.attribution else ""
     rows = []
     for e in r.evidence:
         href = evidence_link(e)
-        link = f'<a href="{escape(href, quote=True)}">{escape(e.title or e.doc_id)}</a>' if href else escape(e.title or e.doc_id)
-        link += f" ({escape(citation(e))})"
+        name = escape(e.title or e.doc_id)
+        if href:
+            link = f'<a href="{escape(href, quote=True)}" rel="noopener noreferrer">{name}</a> <small>({escape(citation(e))})</small>'
+        else:  # no http(s) address: the file or URL shown as text, never linked
+            where = e.url or e.source
+            link = f"{name} <small>({escape(where + location(e))})</small>" if where else name
         why = f" <i>{escape(e.why)}</i>" if e.why else ""
         rows.append(
             f'<div class="ev"><b>{escape(e.reading())}</b> · “{escape(e.sentence)}” · {link}{why}</div>'
@@ -73,7 +77,7 @@ def _card(number: int, r: CheckResult) -> str:
     return (
         f'<div class="card" id="claim-{number}" style="border-left-color:{colour}">'
         f'<h3>{number}. {escape(r.claim.text)}{speaker}</h3>'
-        f'<span class="tag" style="background:{colour}">{r.verdict}</span> confidence {r.confidence:.2f}'
+        f'<span class="tag" style="background:{colour}">{escape(r.verdict)}</span> confidence {r.confidence:.2f}'
         f"<p>{escape(r.rationale)}</p>{''.join(rows)}</div>"
     )
 

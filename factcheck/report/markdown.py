@@ -1,39 +1,46 @@
-"""A readable Markdown summary of a report."""
+"""A readable Markdown summary of a report. Every text from an article or the corpus is escaped, so a
+renderer that allows HTML shows `<script>` as text, and only http(s) URLs become links."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from html import escape
 
 from factcheck.records import VERDICTS, CheckResult
-from factcheck.report.citation import article_line, citation, evidence_link
+from factcheck.report.citation import article_line, citation, evidence_link, location
 
-__all__ = ["markdown_report"]
+__all__ = ["markdown_report", "md_text"]
 
 ICONS = {"SUPPORTED": "✅", "REFUTED": "❌", "NOT_ENOUGH_INFO": "❔", "CONFLICTING": "⚖️"}
+_MARKUP = re.compile(r"([\\`*_{}\[\]()#+!|~])")  # Markdown punctuation that could start emphasis, links or tables
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def md_text(text: str) -> str:
+    """Text made inert for Markdown: HTML escaped, Markdown punctuation backslash-escaped, one line."""
+    return _MARKUP.sub(r"\\\1", escape(" ".join(str(text).split()), quote=False))
 
 
 def markdown_report(results: list[CheckResult], title: str = "Fact-check report") -> str:
     """Summary table of verdicts, then each claim with its rationale and evidence."""
     counts = Counter(r.verdict for r in results)
-    lines = [f"# {title}", ""]
+    lines = [f"# {md_text(title)}", ""]
     if results and results[0].article is not None:
-        lines += [f"Article: {article_line(results[0].article)}", ""]
+        lines += [f"Article: {md_text(article_line(results[0].article))}", ""]
     lines += ["| verdict | claims |", "|---|---|"]
     lines += [f"| {ICONS[v]} {v} | {counts.get(v, 0)} |" for v in VERDICTS]
     lines += ["", "| # | claim | speaker | verdict | confidence |", "|---|---|---|---|---|"]
     for i, r in enumerate(results, 1):
         speaker = r.claim.attribution.speaker if r.claim.attribution else ""
-        lines.append(f"| {i} | {_cell(r.claim.text)} | {_cell(speaker)} | {ICONS[r.verdict]} {r.verdict} | {r.confidence:.2f} |")
+        icon = ICONS.get(r.verdict, "")
+        lines.append(f"| {i} | {md_text(r.claim.text)} | {md_text(speaker)} | {icon} {md_text(r.verdict)} | {r.confidence:.2f} |")
     for i, r in enumerate(results, 1):
-        lines += ["", f"## {i}. {r.claim.text}", "", f"**{r.verdict}** (confidence {r.confidence:.2f}). {r.rationale}", ""]
+        lines += ["", f"## {i}. {md_text(r.claim.text)}", "",
+                  f"**{md_text(r.verdict)}** (confidence {r.confidence:.2f}). {md_text(r.rationale)}", ""]
         for e in r.evidence:
-            where = evidence_link(e) or e.doc_id
-            lines.append(
-                f"- *{_cell(e.reading())}* — “{_cell(e.sentence)}” — "
-                f"[{e.title or e.doc_id}]({where}) ({citation(e)})"
-            )
+            href = evidence_link(e)
+            name = md_text(e.title or e.doc_id)
+            where = citation(e) if href else (e.url or e.source or e.doc_id) + location(e)
+            source = f"[{name}](<{href}>)" if href else name
+            lines.append(f"- *{md_text(e.reading())}* — “{md_text(e.sentence)}” — {source} ({md_text(where)})")
     return "\n".join(lines) + "\n"
