@@ -27,16 +27,19 @@ from factcheck.verify.aggregate import (  # noqa: E402
     LEAN_REFUTE,
     LEAN_SUPPORT,
     MIN_SIMILARITY,
+    REFUTE_MIN_WORDS,
     REFUTE_THRESHOLD,
+    SUPPORT_MIN_WORDS,
     SUPPORT_THRESHOLD,
     adjust_probs,
     decide,
     is_relevant,
 )
+from factcheck.evidence import shared_words  # noqa: E402
 from factcheck.verify.numeric import NumericCheck  # noqa: E402
 
 HEADING = "## Selective verdicts"
-OVERLAPS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6)  # share of the claim's content words a refuting sentence must state
+OVERLAPS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)  # share of the claim's content words a deciding sentence must state
 SUPPORTS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
 REFUTES = (0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98)
 TARGET = 0.85
@@ -52,28 +55,17 @@ def adjusted_of(result) -> list[tuple[float, float, float]]:
     return out
 
 
-def overlap(claim: str, sentence: str) -> float:
-    """The share of the claim's content words (stemmed) that the sentence states."""
-    import Stemmer
-
-    from factcheck.verify.numeric import _content
-
-    stem = Stemmer.Stemmer("english").stemWords
-    words = set(stem(_content(claim)))
-    return len(words & set(stem(_content(sentence)))) / len(words) if words else 1.0
+def words_of(result) -> list[float]:
+    """The share of the claim's content words each evidence sentence states (as the pipeline records it)."""
+    return [shared_words(result.claim.text, e.sentence) for e in result.evidence]
 
 
-def with_overlap_rule(result, adjusted: list, least: float) -> list:
-    """The adjusted probabilities with refutations from sentences stating less than `least` of the claim's
-    content words set aside (they are about the topic, not the claim's subject and predicate)."""
-    return [(e, 0.0, n + c) if c and overlap(result.claim.text, ev.sentence) < least else (e, c, n)
-            for ev, (e, c, n) in zip(result.evidence, adjusted)]
-
-
-def verdicts(adjusted: list, support: float, refute: float) -> list[str]:
+def verdicts(adjusted: list, words: list, support: float, refute: float, support_words: float = SUPPORT_MIN_WORDS,
+             refute_words: float = REFUTE_MIN_WORDS) -> list[str]:
     """The verdict of every claim under these thresholds (lean thresholds capped at them)."""
-    return [decide(a, support=support, refute=refute, lean_support=min(LEAN_SUPPORT, support),
-                   lean_refute=min(LEAN_REFUTE, refute)).verdict for a in adjusted]
+    return [decide(a, w, support=support, refute=refute, lean_support=min(LEAN_SUPPORT, support),
+                   lean_refute=min(LEAN_REFUTE, refute), support_words=support_words, refute_words=refute_words).verdict
+            for a, w in zip(adjusted, words)]
 
 
 def precision_coverage(gold: list[str], pred: list[str], verdict: str) -> tuple[float, float, int]:
@@ -117,25 +109,37 @@ def main() -> None:
         results = cached_results(data, verifier, args.work_dir)
         gold = [ex.label for ex in data.examples]
         adjusted = [adjusted_of(r) for r in results]
+        words = [words_of(r) for r in results]
         label = f"{data.name} ({len(gold)})"
         for t in SUPPORTS:
-            p, c, n = precision_coverage(gold, verdicts(adjusted, t, 2.0), "SUPPORTED")
-            rows.append(("SUPPORTED", label, t, p, c, n, t == SUPPORT_THRESHOLD))
+            p, c, n = precision_coverage(gold, verdicts(adjusted, words, t, 2.0, support_words=0.0), "SUPPORTED")
+            rows.append(("SUPPORTED", label, t, p, c, n, False))
         for t in REFUTES:
-            p, c, n = precision_coverage(gold, verdicts(adjusted, 2.0, t), "REFUTED")
-            rows.append(("REFUTED", label, t, p, c, n, t == REFUTE_THRESHOLD))
+            p, c, n = precision_coverage(gold, verdicts(adjusted, words, 2.0, t, refute_words=0.0), "REFUTED")
+            rows.append(("REFUTED", label, t, p, c, n, False))
         for least in OVERLAPS:
-            ruled = [with_overlap_rule(r, a, least) for r, a in zip(results, adjusted)]
-            for t in (0.6, 0.8, 0.9):
-                p, c, n = precision_coverage(gold, verdicts(ruled, 2.0, t), "REFUTED")
-                overlap_rows.append(f"| {label} | {least} | {t} | {p:.3f} | {c:.3f} | {n} |")
-        pred = verdicts(adjusted, SUPPORT_THRESHOLD, REFUTE_THRESHOLD)
+            for verdict, thresholds in (("SUPPORTED", (0.5, 0.85, 0.9)), ("REFUTED", (0.6, 0.8, 0.9))):
+                for t in thresholds:
+                    pred = (verdicts(adjusted, words, t, 2.0, support_words=least) if verdict == "SUPPORTED"
+                            else verdicts(adjusted, words, 2.0, t, refute_words=least))
+                    p, c, n = precision_coverage(gold, pred, verdict)
+                    default = t == (SUPPORT_THRESHOLD if verdict == "SUPPORTED" else REFUTE_THRESHOLD) and least == (
+                        SUPPORT_MIN_WORDS if verdict == "SUPPORTED" else REFUTE_MIN_WORDS)
+                    overlap_rows.append(f"| {verdict} | {label} | {least} | {t}{' (default)' if default else ''} | "
+                                        f"{p:.3f} | {c:.3f} | {n} |")
+        pred = verdicts(adjusted, words, SUPPORT_THRESHOLD, REFUTE_THRESHOLD)
+        for verdict in ("SUPPORTED", "REFUTED"):
+            p, c, n = precision_coverage(gold, pred, verdict)
+            rows.append((verdict, label, "all rules (default)", p, c, n, False))
         acc = sum(g == p for g, p in zip(gold, pred)) / len(gold)
         rows.append(("all", label, f"{SUPPORT_THRESHOLD}/{REFUTE_THRESHOLD}", acc, float("nan"), len(gold), True))
+        baseline = verdicts(adjusted, words, 0.5, 0.6, support_words=0.0, refute_words=0.0)
+        rows.append(("all", label, "0.5/0.6, no word rule (before)",
+                     sum(g == p for g, p in zip(gold, baseline)) / len(gold), float("nan"), len(gold), False))
     table = ["| verdict | held-out claims | threshold | precision | coverage | verdicts given |", "|---|---|---|---|---|---|"]
     for verdict, label, t, p, c, n, default in rows:
         if verdict == "all":
-            table.append(f"| all verdicts (accuracy) | {label} | {t} (default) | {p:.3f} | | {n} |")
+            table.append(f"| all verdicts (accuracy) | {label} | {t} | {p:.3f} | | {n} |")
             continue
         mark = " (default)" if default else ""
         ok = "**" if p == p and p >= TARGET else ""
@@ -150,11 +154,11 @@ or {LEAN_REFUTE} (refutation), the verdict is NOT_ENOUGH_INFO and the report say
 
 {chr(10).join(table)}
 
-A refutation from a sentence that states less than a share of the claim's content words (stemmed, stop words
-removed) set aside, measured for REFUTED at three thresholds:
+A verdict only from a sentence that states at least a share of the claim's content words (`shared_words`: stop words
+removed, five-letter stems), at three thresholds each (`SUPPORT_MIN_WORDS`, `REFUTE_MIN_WORDS`):
 
-| held-out claims | least share of claim words | refute threshold | REFUTED precision | coverage | verdicts given |
-|---|---|---|---|---|---|
+| verdict | held-out claims | least share of claim words | threshold | precision | coverage | verdicts given |
+|---|---|---|---|---|---|---|
 {chr(10).join(overlap_rows)}
 
     .venv/bin/python benchmarks/bench_selective.py{run_args()}

@@ -11,7 +11,7 @@ import numpy as np
 from factcheck.ingest import split_sentences
 from factcheck.records import Evidence, SearchHit
 
-__all__ = ["candidate_sentences", "prefilter", "mmr_select", "clean", "MIN_SENTENCE_CHARS", "MAX_CANDIDATES"]
+__all__ = ["candidate_sentences", "prefilter", "mmr_select", "clean", "shared_words", "MIN_SENTENCE_CHARS", "MAX_CANDIDATES"]
 
 MIN_SENTENCE_CHARS = 25  # shorter pieces are headings or list numbers, not evidence
 MAX_CANDIDATES = 12  # sentences per claim that are embedded; the rest are dropped by word overlap first
@@ -64,6 +64,12 @@ def candidate_sentences(hits: list[SearchHit]) -> list[Evidence]:
 def _stems(text: str) -> set[str]:
     """Content words of a text, cut to five letters (a crude stemmer that is enough for overlap)."""
     return {w[:5] for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
+
+
+def shared_words(claim: str, sentence: str) -> float:
+    """The share of the claim's content words that the sentence states (1.0 for a claim without any)."""
+    words = _stems(claim)
+    return len(words & _stems(sentence)) / len(words) if words else 1.0
 
 
 def prefilter(claim: str, candidates: list[Evidence], n: int = MAX_CANDIDATES) -> list[Evidence]:

@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator, Protocol, Sequence
 import numpy as np
 
 from factcheck.claims.io import check_claim_text
-from factcheck.evidence import candidate_sentences, mmr_select, prefilter
+from factcheck.evidence import candidate_sentences, mmr_select, prefilter, shared_words
 from factcheck.records import STANCES, CheckResult, Claim, Evidence, Quantity, SearchHit, TimeExpression
 from factcheck.verify.aggregate import (
     MIN_SIMILARITY,
@@ -142,6 +142,7 @@ class Checker:
             picks = mmr_select(claim_vecs[i], block, self.evidence)
             for j in picks:
                 cands[j].scores["similarity"] = float(block[j] @ claim_vecs[i])
+                cands[j].scores["claim_words"] = round(shared_words(claims[i].text, cands[j].sentence), 4)
             chosen.append([cands[j] for j in picks])
         return chosen
 
@@ -165,7 +166,7 @@ class Checker:
             e.numeric = check.to_dict()
             e.why = why or f"the verdict model reads it as {e.stance}"
             adjusted.append(adj)
-        decision = decide(adjusted)
+        decision = decide(adjusted, [e.scores.get("claim_words", 1.0) for e in evidence])
         order = sorted(range(len(evidence)), key=lambda i: -max(adjusted[i][0], adjusted[i][1]))
         evidence = [evidence[i] for i in order]
         confidence = self.calibration(decision.verdict, decision.confidence) if self.calibration else decision.confidence
