@@ -21,6 +21,7 @@ __all__ = [
     "Claim",
     "Evidence",
     "CheckResult",
+    "PriorFactCheck",
     "VERDICTS",
     "STANCES",
     "to_dict",
@@ -157,6 +158,22 @@ class Evidence:
 
 
 @dataclass
+class PriorFactCheck:
+    """A fact-check published earlier that matches the claim (from the fact-check store): shown beside
+    the verdict, never in place of it."""
+
+    id: str  # the fact-check's id in the store (a JSONL record's id, a ClaimReview's URL)
+    score: float  # match probability
+    rating: str  # false / mostly false / mixed / mostly true / true / unrated
+    url: str | None = None
+    claim: str = ""  # the claim the fact-check reviewed
+    rating_text: str = ""  # the publisher's own wording
+    publisher: str = ""
+    claimant: str = ""
+    date: str | None = None
+
+
+@dataclass
 class CheckResult:
     """The verdict on one claim, with its evidence and the models that made it."""
 
@@ -166,6 +183,7 @@ class CheckResult:
     evidence: list[Evidence] = field(default_factory=list)
     rationale: str = ""
     models: dict[str, str] = field(default_factory=dict)  # embedder, verifier, index
+    fact_checked_before: list[PriorFactCheck] = field(default_factory=list)  # earlier fact-checks of the claim
 
 
 def to_dict(record: Any) -> dict[str, Any]:
@@ -176,7 +194,7 @@ def to_dict(record: Any) -> dict[str, Any]:
 _NESTED = {
     "Claim": {"attribution": Attribution, "quantities": Quantity, "dates": TimeExpression, "entities": Entity},
     "SearchHit": {"passage": Passage},
-    "CheckResult": {"claim": Claim, "evidence": Evidence},
+    "CheckResult": {"claim": Claim, "evidence": Evidence, "fact_checked_before": PriorFactCheck},
 }
 
 

@@ -82,7 +82,7 @@ def test_load_report_round_trips_and_ignores_unknown_keys(tmp_path):
 @pytest.mark.parametrize("bad, message", [
     ("{not json", "malformed report line"),
     ('{"claim": {"id": "x", "text": "t"}, "verdict": "MAYBE", "confidence": 0.5}', "verdict 'MAYBE'"),
-    ('{"schema_version": "2", "claim": {"id": "x", "text": "t"}, "verdict": "REFUTED"}', "schema_version '2'"),
+    ('{"schema_version": "3", "claim": {"id": "x", "text": "t"}, "verdict": "REFUTED"}', "schema_version '3' is newer"),
     ('{"claim": {"id": "c1", "text": "t"}, "verdict": "REFUTED", "confidence": 0.5}', "repeats line 1"),
 ])
 def test_load_report_errors_name_file_and_line(report, bad, message):

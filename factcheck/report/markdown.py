@@ -15,6 +15,18 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _prior_lines(r: CheckResult) -> list[str]:
+    """The "fact-checked before" list of one claim (empty when no earlier fact-check matched)."""
+    if not r.fact_checked_before:
+        return []
+    lines = ["", "**Fact-checked before** (beside the verdict above, not in place of it):", ""]
+    for m in r.fact_checked_before:
+        who = ", ".join(x for x in (m.publisher, m.date or "") if x)
+        target = f"[{_cell(m.claim or m.id)}]({m.url})" if m.url else _cell(m.claim or m.id)
+        lines.append(f"- **{m.rating}** ({_cell(m.rating_text or m.rating)}{', ' + who if who else ''}) — {target} — match {m.score:.2f}")
+    return lines
+
+
 def markdown_report(results: list[CheckResult], title: str = "Fact-check report") -> str:
     """Summary table of verdicts, then each claim with its rationale and evidence."""
     counts = Counter(r.verdict for r in results)
@@ -29,4 +41,5 @@ def markdown_report(results: list[CheckResult], title: str = "Fact-check report"
         for e in r.evidence:
             where = e.url or e.source or e.doc_id
             lines.append(f"- *{e.stance}* ({e.probs.get(e.stance, 0):.2f}) — “{_cell(e.sentence)}” — [{e.title or e.doc_id}]({where})")
+        lines += _prior_lines(r)
     return "\n".join(lines) + "\n"
