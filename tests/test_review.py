@@ -227,7 +227,7 @@ def test_cli_decide_and_merge(report, tmp_path):
                                     "decision": "override", "note": "old photo"}
     assert records[0]["review"]["decision"] == "accept" and records[0]["review"]["reviewer"] == "ana"
     assert records[2]["review"] is None and records[2]["verdict"] == "NOT_ENOUGH_INFO"
-    assert records[0]["schema_version"] == "1" and review.load_report(out)[1].verdict == "SUPPORTED"
+    assert records[0]["schema_version"] == "2" and review.load_report(out)[1].verdict == "SUPPORTED"
 
 
 def test_cli_decide_rejects_unknown_claim_and_missing_choice(report):

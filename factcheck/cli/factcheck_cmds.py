@@ -8,9 +8,9 @@ from typing import List, Optional
 
 import typer
 
-from factcheck.cli.common import app, echo_json, guarded
+from factcheck.cli.common import app, echo_json, guarded, train_app
 
-__all__ = ["factchecks_app", "add", "info", "match"]
+__all__ = ["factchecks_app", "add", "info", "match", "train_claim_matcher_cmd"]
 
 factchecks_app = typer.Typer(help="The store of published fact-checks (ClaimReview) that claims are matched against.", no_args_is_help=True)
 app.add_typer(factchecks_app, name="factchecks")
@@ -138,3 +138,21 @@ def _print_matches(text: str, matches) -> None:
         who = f"{m.publisher}, " if m.publisher else ""
         typer.echo(f"  {m.score:.2f}  [{m.rating}{' - ' + m.rating_text if m.rating_text else ''}] {m.claim}")
         typer.echo(textwrap.indent(f"({who}{m.date or 'undated'}) {m.url or m.id}", "        "))
+
+
+@train_app.command("claim-matcher")
+@guarded
+def train_claim_matcher_cmd(
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Data sets folder (default: $FACTCHECK_DATA_DIR, else ../shared/data)."),
+    store: Path = typer.Option(Path("runs/claim-matching-store"), "--store", help="Store of both collections (built on first use, minutes)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Where to write reranker.json (default: the bundled model's folder)."),
+) -> None:
+    """Fit the claim-matching re-ranker on the CheckThat! train splits (debates -> PolitiFact, tweets -> Snopes)."""
+    from factcheck.factchecks.matcher import RERANKER_PATH
+    from factcheck.settings import data_dir as default_data_dir
+    from factcheck.settings import limit_threads
+    from factcheck.train.claim_matcher import train_claim_matcher
+
+    limit_threads()
+    reranker = train_claim_matcher(data_dir or default_data_dir(), store, out or RERANKER_PATH)
+    typer.echo(f"re-ranker trained on {reranker.info['splits']} -> {out or RERANKER_PATH}")

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["FEATURES", "Reranker", "speaker_overlap", "days_apart", "reciprocal_ranks"]
+__all__ = ["FEATURES", "Reranker", "name_tokens", "speaker_overlap", "day_number", "days_apart", "date_near", "reciprocal_ranks"]
 
 FEATURES = (
     "cos_claim",  # embedding cosine of the claim with the fact-check's claim
@@ -30,27 +30,31 @@ FEATURES = (
 )
 
 
+def name_tokens(name: str) -> set[str]:
+    """The lower-cased names of 3+ letters in a person's name ("DONALD TRUMP" -> {"donald", "trump"})."""
+    return {w for w in re.findall(r"[a-z]+", name.lower()) if len(w) >= 3}
+
+
 def speaker_overlap(speaker: str, claimant: str) -> float:
     """1.0 when two person names share a name of 3+ letters ("DONALD TRUMP" / "Donald Trump"), else 0.0."""
-    def names(text: str) -> set[str]:
-        return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 3}
+    return float(bool(name_tokens(speaker) & name_tokens(claimant)))
 
-    return float(bool(names(speaker) & names(claimant)))
+
+def day_number(text: str | None) -> int | None:
+    """The day number of an ISO date (a year or month alone counts as its first day), or None."""
+    if not text:
+        return None
+    try:
+        parts = [int(p) for p in text.split("-")[:3]] + [1, 1]
+        return date(parts[0], parts[1] or 1, parts[2] or 1).toordinal()
+    except ValueError:
+        return None
 
 
 def days_apart(first: str | None, second: str | None) -> float | None:
-    """Days between two ISO dates (a year or month alone counts as its first day), or None if one is missing."""
-    def parse(text: str | None) -> date | None:
-        if not text:
-            return None
-        parts = [int(p) for p in text.split("-")[:3]] + [1, 1]
-        try:
-            return date(parts[0], parts[1] or 1, parts[2] or 1)
-        except ValueError:
-            return None
-
-    a, b = parse(first), parse(second)
-    return abs((a - b).days) if a and b else None
+    """Days between two ISO dates, or None if one is missing."""
+    a, b = day_number(first), day_number(second)
+    return abs(a - b) if a is not None and b is not None else None
 
 
 def reciprocal_ranks(scores: np.ndarray) -> np.ndarray:

@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 
 from factcheck.errors import InputError
-from factcheck.factchecks.features import FEATURES, Reranker, date_near, days_apart, reciprocal_ranks, speaker_overlap
+from factcheck.factchecks.features import (
+    FEATURES, Reranker, date_near, day_number, days_apart, name_tokens, reciprocal_ranks, speaker_overlap,
+)
 from factcheck.factchecks.records import FactCheck
 from factcheck.factchecks.store import FactCheckStore
 from factcheck.settings import MODELS_DIR
@@ -28,7 +31,9 @@ from factcheck.settings import MODELS_DIR
 __all__ = ["Query", "Match", "Matcher", "prior_factchecks", "MODES", "MATCH_THRESHOLD", "CANDIDATES", "RERANKER_PATH"]
 
 MODES = ("rerank", "hybrid", "dense", "bm25")
-CANDIDATES = 50  # per retriever; the union (up to 100) is re-ranked
+CANDIDATES = 50  # per retriever; the union (up to 150) is re-ranked
+SAME_SPEAKER_DAYS = 30  # a claim with a speaker and a date also gets the fact-checks of that speaker's claims
+# within this many days as candidates (the CANDIDATES nearest in time), whatever their wording
 MATCH_THRESHOLD = 0.5  # re-ranker probability; measured in benchmarks/bench_claim_matching.py
 RERANKER_PATH = MODELS_DIR / "claim-matcher" / "reranker.json"
 
@@ -155,7 +160,7 @@ class Matcher:
         n = min(self.candidates, len(dense))
         by_dense = np.argpartition(-dense, n - 1)[:n] if n else np.zeros(0, np.int64)
         by_bm25 = top_k(bm25, n)
-        rows = np.union1d(by_dense, by_bm25).astype(np.int64)
+        rows = np.union1d(np.union1d(by_dense, by_bm25), self._same_speaker(query)).astype(np.int64)
         cos = dense[rows]
         rr_dense, rr_bm25 = reciprocal_ranks(cos), reciprocal_ranks(bm25[rows])
         rr_bm25[bm25[rows] <= 0] = 0.0
@@ -170,6 +175,30 @@ class Matcher:
         ]).astype(np.float32)
         rrf = 1.0 / (RRF_K + 1.0 / rr_dense) + np.where(rr_bm25 > 0, 1.0 / (RRF_K + 1.0 / np.maximum(rr_bm25, 1e-9)), 0.0)
         return Candidates(rows, x.reshape(len(rows), len(FEATURES)), bm25[rows], rrf)
+
+    @cached_property
+    def _speakers(self) -> tuple[dict[str, list[int]], np.ndarray]:
+        """Rows of the fact-checks by each name of their claimant, and each fact-check's day number (NaN: undated)."""
+        by_name: dict[str, list[int]] = {}
+        days = np.full(len(self.store), np.nan)
+        for row, record in enumerate(self.store.records):
+            for name in name_tokens(record.claimant):
+                by_name.setdefault(name, []).append(row)
+            when = day_number(record.claim_date or record.date)
+            if when is not None:
+                days[row] = when
+        return by_name, days
+
+    def _same_speaker(self, query: Query) -> np.ndarray:
+        """The fact-checks of claims by the query's speaker within SAME_SPEAKER_DAYS of its date, nearest first."""
+        when = day_number(query.date)
+        if not query.speaker or when is None:
+            return np.zeros(0, np.int64)
+        by_name, days = self._speakers
+        rows = np.unique([r for name in name_tokens(query.speaker) for r in by_name.get(name, ())]).astype(np.int64)
+        gap = np.abs(days[rows] - when) if len(rows) else np.zeros(0)
+        near = rows[gap <= SAME_SPEAKER_DAYS]
+        return near[np.argsort(np.abs(days[near] - when), kind="stable")[: self.candidates]]
 
     def _score(self, found: Candidates) -> np.ndarray:
         """The score each candidate is ranked by, in this matcher's mode."""
