@@ -22,7 +22,7 @@ import numpy as np
 
 from factcheck.errors import InputError
 from factcheck.factchecks.features import (
-    FEATURES, Reranker, date_near, day_number, days_apart, name_tokens, reciprocal_ranks, speaker_overlap,
+    FEATURES, Reranker, date_near, day_number, name_tokens, reciprocal_ranks, speaker_overlap,
 )
 from factcheck.factchecks.records import FactCheck
 from factcheck.factchecks.store import FactCheckStore
@@ -167,7 +167,9 @@ class Matcher:
         records = self.store.records
         speaker = [speaker_overlap(query.speaker, records[r].claimant) for r in rows] if query.speaker else [0.0] * len(rows)
         known = [float(bool(query.speaker and records[r].claimant)) for r in rows]
-        days = [days_apart(query.date, records[r].claim_date or records[r].date) for r in rows]
+        when = day_number(query.date)
+        gaps = np.abs(self._speakers[1][rows] - when) if when is not None else np.full(len(rows), np.nan)
+        days = [None if np.isnan(g) else float(g) for g in gaps]
         x = np.column_stack([
             cos, self._titles[rows] @ vector, self._claims[rows] @ context, cos - cos.max(initial=0.0),
             bm25[rows] / max(float(bm25.max(initial=0.0)), 1e-9), rr_dense, rr_bm25, known, speaker,

@@ -30,18 +30,20 @@ class FactCheck:
     source: str = ""  # file (and line) it was imported from
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return dataclasses.asdict(self)
+        """A JSON-ready dict (every field is a plain value: no deep copy needed, unlike dataclasses.asdict)."""
+        return {name: getattr(self, name) for name in _FIELDS}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "FactCheck":
         """Builds a record from `to_dict` output, ignoring unknown keys."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        return cls(**{k: v for k, v in data.items() if k in _FIELDS})
 
     def digest(self) -> str:
         """A hash of the texts that are embedded: unchanged texts keep their stored vectors."""
         return hashlib.sha1("\x1f".join(embed_texts(self)).encode("utf-8")).hexdigest()
+
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(FactCheck))
 
 
 def embed_texts(record: FactCheck) -> tuple[str, str]:

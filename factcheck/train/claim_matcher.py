@@ -17,8 +17,9 @@ from factcheck.factchecks.datasets import COLLECTIONS, SPLITS, load_split
 from factcheck.factchecks.features import FEATURES, Reranker
 from factcheck.factchecks.matcher import RERANKER_PATH, Matcher
 from factcheck.factchecks.store import FactCheckStore, add_factchecks
+from factcheck.textio import atomic_write_text
 
-__all__ = ["build_store", "training_data", "fit_reranker", "train_claim_matcher", "DEFAULT_STORE", "C"]
+__all__ = ["build_store", "training_data", "fit_reranker", "train_claim_matcher", "model_card", "DEFAULT_STORE", "C"]
 
 DEFAULT_STORE = Path("runs/claim-matching-store")
 C = 1.0  # inverse L2 strength of the logistic regression
@@ -74,4 +75,41 @@ def train_claim_matcher(data_dir: Path, store: Path = DEFAULT_STORE, out: Path =
     reranker = fit_reranker(np.concatenate(xs), np.concatenate(ys), info, c)
     out.parent.mkdir(parents=True, exist_ok=True)
     reranker.save(out)
+    atomic_write_text(out.parent / "MODEL_CARD.md", model_card(reranker))
     return reranker
+
+
+def model_card(reranker: Reranker) -> str:
+    """The re-ranker's model card, filled from its recorded training data and weights."""
+    info = reranker.info
+    splits = "\n".join(
+        f"| {name} | {v['queries']} | {v['pairs']} | {v['positives']} |" for name, v in info.get("splits", {}).items()
+    )
+    weights = "\n".join(f"| `{f}` | {w:+.3f} |" for f, w in zip(reranker.features, reranker.coef))
+    return f"""# Claim-matching re-ranker
+
+A logistic regression that scores how likely a published fact-check checks a claim, from features of
+the pair (`factcheck/factchecks/features.py`). `factcheck match` and the "fact-checked before" section
+of `check`/`article` rank candidates (MiniLM cosine top {info.get('candidates_per_retriever')}, BM25 top
+{info.get('candidates_per_retriever')}, the same speaker's fact-checks within 30 days) by its probability
+and show those reaching `MATCH_THRESHOLD`. Weights in `reranker.json` (plain JSON, no pickle).
+
+Trained by `factcheck train claim-matcher` on {info.get('trained_on')}; embedder {info.get('embedder')};
+L2 strength C = {info.get('C')}. Features are standardised; weights per standardised feature:
+
+| split | queries | candidate pairs | positives |
+|---|---|---|---|
+{splits}
+
+| feature | weight |
+|---|---|
+{weights}
+
+Quality (MAP@5 on the dev splits, baselines, threshold precision/recall) and speed: docs/benchmarks.md,
+"Claim matching (earlier fact-checks)".
+
+Limits: trained on US political debates (PolitiFact) and tweets (Snopes) in English; the speaker and date
+features help only when the claim's speaker and date are known (`speaker`, `date` in `match --claims`
+input; `check` passes the claim's attributed speaker). A fact-check of a similar but different claim
+can score high: the rating shown is the earlier fact-check's, never the verdict on this claim.
+"""
