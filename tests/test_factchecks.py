@@ -222,10 +222,10 @@ def test_reranker_round_trip(tmp_path):
         Reranker.load(path)
 
 
-def test_same_speaker_near_date_fact_checks_become_candidates(store_dir):
+def test_the_same_speakers_fact_checks_become_candidates(store_dir):
     matcher = Matcher(store_dir, embedder=HashEmbedder(), mode="dense", candidates=1)
     records = matcher.store.records
-    near = matcher.candidates_of([Query("q", "the moon cheese", speaker="Mr. Trump", date="2019-04-20")])[0]
-    far = matcher.candidates_of([Query("q", "the moon cheese", speaker="Mr. Trump", date="2020-04-20")])[0]
-    assert "Donald Trump" in [records[r].claimant for r in near.rows]
-    assert "Donald Trump" not in [records[r].claimant for r in far.rows]
+    same = matcher.candidates_of([Query("q", "the moon cheese", speaker="Mr. Trump", date="2019-04-20")])[0]
+    other = matcher.candidates_of([Query("q", "the moon cheese", speaker="Ms. Smith", date="2019-04-20")])[0]
+    assert "Donald Trump" in [records[r].claimant for r in same.rows]
+    assert "Donald Trump" not in [records[r].claimant for r in other.rows]

@@ -87,6 +87,8 @@ def match(
         None, "--min-score", min=0.0, help="Lowest score listed (default: the measured match threshold; 0 lists the top k)."
     ),
     mode: str = typer.Option("rerank", "--mode", help="rerank (default), or a baseline: hybrid (RRF), dense, bm25."),
+    speaker: str = typer.Option("", "--speaker", help="Who made the claim (one claim): their fact-checks rank higher."),
+    date: Optional[str] = typer.Option(None, "--date", help="When the claim was made (one claim), e.g. 2019-10-22."),
     as_json: bool = typer.Option(False, "--json", help="Print the matches as JSON."),
 ) -> None:
     """Find earlier fact-checks of a claim (or of each claim in a file): rating, link and match score."""
@@ -100,8 +102,12 @@ def match(
     if claim is not None and not claim.strip():
         raise InputError("the claim is empty; pass the sentence to match in quotes")
     from factcheck.factchecks import Query
+    from factcheck.factchecks.importers import iso_date
 
-    queries = [Query(id="claim-1", text=claim.strip())] if claim is not None else read_queries(claims)
+    if date is not None and iso_date(date) is None:
+        raise InputError(f"--date {date!r}: not a date; write it as 2019-10-22 or October 22, 2019")
+    one = Query(id="claim-1", text=claim.strip(), speaker=speaker, date=iso_date(date)) if claim is not None else None
+    queries = [one] if one is not None else read_queries(claims)
     matcher = Matcher(store or default_store_dir(), mode=mode)
     limit_threads()
     found = _match_all(matcher, queries, k, min_score)

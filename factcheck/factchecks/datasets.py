@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 from factcheck.errors import InputError
@@ -17,6 +18,7 @@ __all__ = ["COLLECTIONS", "SPLITS", "load_split", "CONTEXT_LINES"]
 
 COLLECTIONS = {"politifact": ("politifact_factchecks.jsonl", "politifact.com"), "snopes": ("snopes_factchecks.jsonl", "snopes.com")}
 SPLITS = {"debates": "politifact", "tweets": "snopes"}  # query set -> the collection it is matched against
+_LINK = re.compile(r"https?://\S+|pic\.twitter\.com/\S+")
 CONTEXT_LINES = 3  # sentences before a debate sentence read with it (benchmarks/bench_claim_matching.py --sweep)
 
 
@@ -46,6 +48,17 @@ def _debate_query(record: dict, folder: Path, cache: dict, context_lines: int) -
     return Query(id=record["id"], text=record["text"], speaker=speaker, date=date, context=" ".join(before))
 
 
+def _tweet_query(record: dict) -> Query:
+    """A tweet as its text without links, and the author and date of its embed signature
+    ("... https://t.co/x — Name (@handle) May 4, 2016") as speaker and date."""
+    text, _, signature = record["text"].rpartition(" — ")
+    if not text:  # no signature
+        text, signature = record["text"], ""
+    author = signature.split("(@", 1)[0].strip()
+    clean = " ".join(_LINK.sub(" ", text).split()) or record["text"]
+    return Query(id=record["id"], text=clean, speaker=author, date=iso_date(signature))
+
+
 def load_split(data_dir: Path, split: str, part: str, context_lines: int = CONTEXT_LINES) -> tuple[list[Query], dict[str, list[str]]]:
     """The queries of `split` ("debates" or "tweets") `part` ("train" or "dev") and their relevant fact-check ids."""
     path = Path(data_dir) / "claim-matching" / f"{split}_{part}.jsonl"
@@ -53,11 +66,13 @@ def load_split(data_dir: Path, split: str, part: str, context_lines: int = CONTE
         raise InputError(f"{path}: not found; set FACTCHECK_DATA_DIR to the data sets folder")
     queries, qrels, cache = [], {}, {}
     folder = path.parent / "transcripts"
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if not line.strip():
+            continue
         record = json.loads(line)
         if split == "debates":
             queries.append(_debate_query(record, folder, cache, context_lines))
         else:
-            queries.append(Query(id=record["id"], text=record["text"], date=iso_date(record["text"].rsplit("—", 1)[-1])))
+            queries.append(_tweet_query(record))
         qrels[record["id"]] = list(record["relevant"])
     return queries, qrels

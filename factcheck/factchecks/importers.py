@@ -182,7 +182,7 @@ def _read_bytes(path: Path) -> str:
 
 def _from_jsonl(path: Path, text: str, result: ImportResult, publisher: str) -> None:
     """Reads one fact-check per line; a bad line is skipped with its own message."""
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         where = f"{path}:{number}"

@@ -32,8 +32,8 @@ __all__ = ["Query", "Match", "Matcher", "prior_factchecks", "MODES", "MATCH_THRE
 
 MODES = ("rerank", "hybrid", "dense", "bm25")
 CANDIDATES = 50  # per retriever; the union (up to 150) is re-ranked
-SAME_SPEAKER_DAYS = 30  # a claim with a speaker and a date also gets the fact-checks of that speaker's claims
-# within this many days as candidates (the CANDIDATES nearest in time), whatever their wording
+SAME_SPEAKER_DAYS = 30  # a claim with a speaker also gets that speaker's fact-checks as candidates: the
+# CANDIDATES closest in meaning, and (with a date) the CANDIDATES nearest in time within this many days
 MATCH_THRESHOLD = 0.5  # re-ranker probability; measured in benchmarks/bench_claim_matching.py
 RERANKER_PATH = MODELS_DIR / "claim-matcher" / "reranker.json"
 
@@ -160,7 +160,7 @@ class Matcher:
         n = min(self.candidates, len(dense))
         by_dense = np.argpartition(-dense, n - 1)[:n] if n else np.zeros(0, np.int64)
         by_bm25 = top_k(bm25, n)
-        rows = np.union1d(np.union1d(by_dense, by_bm25), self._same_speaker(query)).astype(np.int64)
+        rows = np.union1d(np.union1d(by_dense, by_bm25), self._same_speaker(query, dense)).astype(np.int64)
         cos = dense[rows]
         rr_dense, rr_bm25 = reciprocal_ranks(cos), reciprocal_ranks(bm25[rows])
         rr_bm25[bm25[rows] <= 0] = 0.0
@@ -191,16 +191,22 @@ class Matcher:
                 days[row] = when
         return by_name, days
 
-    def _same_speaker(self, query: Query) -> np.ndarray:
-        """The fact-checks of claims by the query's speaker within SAME_SPEAKER_DAYS of its date, nearest first."""
-        when = day_number(query.date)
-        if not query.speaker or when is None:
+    def _same_speaker(self, query: Query, dense: np.ndarray) -> np.ndarray:
+        """The fact-checks of claims by the query's speaker: the CANDIDATES closest in meaning, and the
+        CANDIDATES nearest in time within SAME_SPEAKER_DAYS of its date."""
+        if not query.speaker:
             return np.zeros(0, np.int64)
         by_name, days = self._speakers
         rows = np.unique([r for name in name_tokens(query.speaker) for r in by_name.get(name, ())]).astype(np.int64)
-        gap = np.abs(days[rows] - when) if len(rows) else np.zeros(0)
+        if not len(rows):
+            return rows
+        closest = rows[np.argsort(-dense[rows], kind="stable")[: self.candidates]]
+        when = day_number(query.date)
+        if when is None:
+            return closest
+        gap = np.abs(days[rows] - when)
         near = rows[gap <= SAME_SPEAKER_DAYS]
-        return near[np.argsort(np.abs(days[near] - when), kind="stable")[: self.candidates]]
+        return np.union1d(closest, near[np.argsort(np.abs(days[near] - when), kind="stable")[: self.candidates]])
 
     def _score(self, found: Candidates) -> np.ndarray:
         """The score each candidate is ranked by, in this matcher's mode."""

@@ -30,7 +30,7 @@ def query_of(record: dict, where: str) -> Query:
 def read_queries(path: str | Path) -> list[Query]:
     """Reads a claims JSONL file; a malformed line or a repeated id raises InputError naming file:line."""
     queries, seen = [], set()
-    for number, line in enumerate(read_text(path).splitlines(), 1):
+    for number, line in enumerate(read_text(path).split("\n"), 1):
         if not line.strip():
             continue
         where = f"{path}:{number}"
