@@ -210,6 +210,16 @@ def test_baseline_modes_rank_the_obvious_match_first(store_dir, mode):
     assert matcher.match("the moon made of cheese", k=1)[0].id == "https://checks.example.net/moon-cheese"
 
 
+def test_mlp_reranker_round_trip(tmp_path):
+    n = len(FEATURES)
+    hidden = (np.eye(n, 3, dtype=np.float32), np.array([0.0, 0.5, -1.0], np.float32))
+    mlp = Reranker(FEATURES, np.zeros(n, np.float32), np.ones(n, np.float32), np.array([1.0, -2.0, 3.0], np.float32), 0.1, {}, hidden)
+    mlp.save(tmp_path / "mlp.json")
+    x = np.random.default_rng(0).normal(size=(4, n)).astype(np.float32)
+    expected = 1 / (1 + np.exp(-(np.maximum(x[:, :3] + hidden[1], 0) @ mlp.coef + 0.1)))
+    assert np.allclose(Reranker.load(tmp_path / "mlp.json").probability(x), expected, atol=1e-6)
+
+
 def test_reranker_round_trip(tmp_path):
     path = tmp_path / "r.json"
     uniform_reranker().save(path)

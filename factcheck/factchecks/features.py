@@ -72,7 +72,8 @@ def date_near(days: float | None) -> float:
 
 @dataclass(frozen=True)
 class Reranker:
-    """A logistic regression over FEATURES: standardised features, one weight each, an intercept."""
+    """A logistic regression over standardised FEATURES, optionally after one hidden ReLU layer (a small
+    MLP): `hidden` is (weights of shape (features, units), biases), or None."""
 
     features: tuple[str, ...]
     mean: np.ndarray
@@ -80,11 +81,14 @@ class Reranker:
     coef: np.ndarray
     intercept: float
     info: dict[str, Any]
+    hidden: tuple[np.ndarray, np.ndarray] | None = None
 
     def probability(self, x: np.ndarray) -> np.ndarray:
         """Match probability of each row of a (n, len(features)) feature matrix."""
-        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        h = (x - self.mean) / self.scale
+        if self.hidden is not None:
+            h = np.maximum(h @ self.hidden[0] + self.hidden[1], 0.0)
+        return 1.0 / (1.0 + np.exp(-(h @ self.coef + self.intercept)))
 
     @classmethod
     def load(cls, path: str | Path) -> "Reranker":
@@ -96,11 +100,13 @@ class Reranker:
             features = tuple(data["features"])
             arrays = [np.asarray(data[key], np.float32) for key in ("mean", "scale", "coef")]
             intercept = float(data["intercept"])
+            hidden = data.get("hidden")
+            hidden = (np.asarray(hidden["weights"], np.float32), np.asarray(hidden["biases"], np.float32)) if hidden else None
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{path}: unreadable claim-matching re-ranker ({exc}); retrain: factcheck train claim-matcher") from None
         if features != FEATURES:
             raise ModelError(f"{path}: re-ranker features {features} differ from this factcheck's; retrain: factcheck train claim-matcher")
-        return cls(features, *arrays, intercept, data.get("info", {}))
+        return cls(features, *arrays, intercept, data.get("info", {}), hidden)
 
     def save(self, path: str | Path) -> None:
         """Writes the re-ranker as JSON, atomically."""
@@ -110,4 +116,6 @@ class Reranker:
             "features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
             "coef": self.coef.tolist(), "intercept": self.intercept, "info": self.info,
         }
+        if self.hidden is not None:
+            data["hidden"] = {"weights": self.hidden[0].tolist(), "biases": self.hidden[1].tolist()}
         atomic_write_text(path, json.dumps(data, indent=2) + "\n")

@@ -22,7 +22,10 @@ from factcheck.textio import atomic_write_text
 __all__ = ["build_store", "training_data", "fit_reranker", "train_claim_matcher", "model_card", "DEFAULT_STORE", "C"]
 
 DEFAULT_STORE = Path("runs/claim-matching-store")
-C = 1.0  # inverse L2 strength of the logistic regression
+C = 1.0  # inverse L2 strength of the logistic regression (hidden = 0)
+HIDDEN = 8  # hidden ReLU units: dev MAP@5 debates 0.507-0.534 over 3 seeds vs 0.496 for the logistic regression
+ALPHA = 1e-3  # the MLP's L2 strength
+SEED = 0
 
 
 def build_store(data_dir: Path, folder: Path = DEFAULT_STORE, progress: bool = True) -> FactCheckStore:
@@ -48,15 +51,23 @@ def training_data(matcher: Matcher, queries: list, qrels: dict[str, list[str]]) 
     return np.concatenate(xs), np.concatenate(ys)
 
 
-def fit_reranker(x: np.ndarray, y: np.ndarray, info: dict[str, Any] | None = None, c: float = C) -> Reranker:
-    """A logistic regression on standardised features."""
-    from sklearn.linear_model import LogisticRegression
-
+def fit_reranker(x: np.ndarray, y: np.ndarray, info: dict[str, Any] | None = None, c: float = C, hidden: int = HIDDEN) -> Reranker:
+    """A logistic regression on standardised features, or (hidden > 0) a one-hidden-layer ReLU MLP."""
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=c, max_iter=2000).fit((x - mean) / scale, y)
-    return Reranker(FEATURES, mean.astype(np.float32), scale.astype(np.float32), model.coef_[0].astype(np.float32),
-                    float(model.intercept_[0]), dict(info or {}))
+    z = (x - mean) / scale
+    if hidden:
+        from sklearn.neural_network import MLPClassifier
+
+        mlp = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=ALPHA, max_iter=300, random_state=SEED).fit(z, y)
+        layers = (mlp.coefs_[0].astype(np.float32), mlp.intercepts_[0].astype(np.float32))
+        coef, intercept = mlp.coefs_[1][:, 0].astype(np.float32), float(mlp.intercepts_[1][0])
+    else:
+        from sklearn.linear_model import LogisticRegression
+
+        model = LogisticRegression(C=c, max_iter=2000).fit(z, y)
+        layers, coef, intercept = None, model.coef_[0].astype(np.float32), float(model.intercept_[0])
+    return Reranker(FEATURES, mean.astype(np.float32), scale.astype(np.float32), coef, intercept, dict(info or {}), layers)
 
 
 def train_claim_matcher(data_dir: Path, store: Path = DEFAULT_STORE, out: Path = RERANKER_PATH, c: float = C) -> Reranker:
@@ -71,7 +82,7 @@ def train_claim_matcher(data_dir: Path, store: Path = DEFAULT_STORE, out: Path =
         ys.append(y)
         counts[split] = {"queries": len(queries), "pairs": int(len(y)), "positives": int(y.sum())}
     info = {"trained_on": "CheckThat! 2022 task 2A/2B train splits (tweets -> Snopes, debates -> PolitiFact)",
-            "splits": counts, "C": c, "embedder": opened.embedder_name, "candidates_per_retriever": matcher.candidates}
+            "splits": counts, "C": c, "hidden_units": HIDDEN, "alpha": ALPHA, "seed": SEED, "embedder": opened.embedder_name, "candidates_per_retriever": matcher.candidates}
     reranker = fit_reranker(np.concatenate(xs), np.concatenate(ys), info, c)
     out.parent.mkdir(parents=True, exist_ok=True)
     reranker.save(out)
@@ -85,17 +96,24 @@ def model_card(reranker: Reranker) -> str:
     splits = "\n".join(
         f"| {name} | {v['queries']} | {v['pairs']} | {v['positives']} |" for name, v in info.get("splits", {}).items()
     )
-    weights = "\n".join(f"| `{f}` | {w:+.3f} |" for f, w in zip(reranker.features, reranker.coef))
+    if reranker.hidden is None:
+        weights = "\n".join(f"| `{f}` | {w:+.3f} |" for f, w in zip(reranker.features, reranker.coef))
+    else:  # the net effect of each feature near the mean: hidden weights times output weights of active units
+        active = reranker.hidden[1] > 0
+        net = reranker.hidden[0][:, active] @ reranker.coef[active]
+        weights = "\n".join(f"| `{f}` | {w:+.3f} |" for f, w in zip(reranker.features, net))
     return f"""# Claim-matching re-ranker
 
-A logistic regression that scores how likely a published fact-check checks a claim, from features of
+A small neural network (one hidden layer) that scores how likely a published fact-check checks a claim, from features of
 the pair (`factcheck/factchecks/features.py`). `factcheck match` and the "fact-checked before" section
 of `check`/`article` rank candidates (MiniLM cosine top {info.get('candidates_per_retriever')}, BM25 top
 {info.get('candidates_per_retriever')}, the same speaker's fact-checks within 30 days) by its probability
 and show those reaching `MATCH_THRESHOLD`. Weights in `reranker.json` (plain JSON, no pickle).
 
 Trained by `factcheck train claim-matcher` on {info.get('trained_on')}; embedder {info.get('embedder')};
-L2 strength C = {info.get('C')}. Features are standardised; weights per standardised feature:
+a one-hidden-layer MLP ({info.get('hidden_units')} ReLU units, L2 {info.get('alpha')}, seed {info.get('seed')}) over
+standardised features (a logistic regression when hidden_units is 0, L2 strength C = {info.get('C')}). Weight of each
+standardised feature (for the MLP: its net weight through the units active at the mean):
 
 | split | queries | candidate pairs | positives |
 |---|---|---|---|
