@@ -139,11 +139,11 @@ class Matcher:
             raise InputError("empty claim; pass the claim text to match")
         if not queries:
             return []
-        vectors = self.embedder.encode([q.text for q in queries], batch_size=batch_size)
         with_context = [i for i, q in enumerate(queries) if q.context.strip()]
-        context_vectors = dict(zip(with_context, self.embedder.encode(
-            [f"{queries[i].context} {queries[i].text}" for i in with_context], batch_size=batch_size
-        ))) if with_context else {}
+        texts = [q.text for q in queries] + [f"{queries[i].context} {queries[i].text}" for i in with_context]
+        encoded = self.embedder.encode(texts, batch_size=batch_size)  # one call: each call has a fixed cost
+        vectors = encoded[: len(queries)]
+        context_vectors = dict(zip(with_context, encoded[len(queries):]))
         dense = vectors @ self._claims.T
         tokens = tokenize([q.text for q in queries])
         found = []
