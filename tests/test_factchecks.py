@@ -239,3 +239,22 @@ def test_the_same_speakers_fact_checks_become_candidates(store_dir):
     other = matcher.candidates_of([Query("q", "the moon cheese", speaker="Ms. Smith", date="2019-04-20")])[0]
     assert "Donald Trump" in [records[r].claimant for r in same.rows]
     assert "Donald Trump" not in [records[r].claimant for r in other.rows]
+
+
+def test_jsonl_line_with_a_unicode_line_separator_inside_a_string(tmp_path):
+    path = tmp_path / "fc.jsonl"
+    path.write_text(json.dumps({"id": "a", "claim": "One\u2028two", "rating": "true"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    found = read_factchecks([path])
+    assert not found.skipped and found.records[0].claim == "One two"
+
+
+@pytest.mark.dataset
+def test_checkthat_queries_carry_speaker_date_and_context(data_dir):
+    from factcheck.factchecks.datasets import load_split
+
+    debates, qrels = load_split(data_dir, "debates", "dev")
+    first = debates[0]
+    assert first.id == "20170822_Trump_phoenix_0204" and first.speaker == "Donald Trump" and first.date == "2017-08-22"
+    assert first.context.startswith("Because they are very dishonest people.") and qrels[first.id] == ["vclaim-pol-03145"]
+    tweets, _ = load_split(data_dir, "tweets", "dev")
+    assert tweets[0].date == "2016-02-25" and "https://" not in tweets[0].text and "@" not in tweets[0].text
