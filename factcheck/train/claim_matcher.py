@@ -82,7 +82,8 @@ def train_claim_matcher(data_dir: Path, store: Path = DEFAULT_STORE, out: Path =
         ys.append(y)
         counts[split] = {"queries": len(queries), "pairs": int(len(y)), "positives": int(y.sum())}
     info = {"trained_on": "CheckThat! 2022 task 2A/2B train splits (tweets -> Snopes, debates -> PolitiFact)",
-            "splits": counts, "C": c, "hidden_units": HIDDEN, "alpha": ALPHA, "seed": SEED, "embedder": opened.embedder_name, "candidates_per_retriever": matcher.candidates}
+            "splits": counts, "C": c, "hidden_units": HIDDEN, "alpha": ALPHA, "seed": SEED,
+            "embedder": opened.embedder_name, "candidates_per_retriever": matcher.candidates}
     reranker = fit_reranker(np.concatenate(xs), np.concatenate(ys), info, c)
     out.parent.mkdir(parents=True, exist_ok=True)
     reranker.save(out)
