@@ -32,6 +32,7 @@ from factcheck.verify.aggregate import (  # noqa: E402
     SUPPORT_MIN_WORDS,
     SUPPORT_THRESHOLD,
     adjust_probs,
+    claim_words,
     decide,
     is_relevant,
 )
@@ -57,7 +58,7 @@ def adjusted_of(result) -> list[tuple[float, float, float]]:
 
 def words_of(result) -> list[float]:
     """The share of the claim's content words each evidence sentence states (as the pipeline records it)."""
-    return [shared_words(result.claim.text, e.sentence) for e in result.evidence]
+    return [claim_words(shared_words(result.claim.text, e.sentence), NumericCheck(**e.numeric)) for e in result.evidence]
 
 
 def verdicts(adjusted: list, words: list, support: float, refute: float, support_words: float = SUPPORT_MIN_WORDS,

@@ -23,6 +23,7 @@ from factcheck.verify.aggregate import (
     SET_ASIDE,
     SUPPORT_THRESHOLD,
     adjust_probs,
+    claim_words,
     decide,
     is_relevant,
     stance_of,
@@ -151,7 +152,7 @@ class Checker:
         claim_q, claim_d = claim.quantities, claim.dates
         if not claim_q and not claim_d:
             claim_q, claim_d = self.parse_numbers(claim.text)
-        adjusted = []
+        adjusted, words = [], []
         for e, p in zip(evidence, probs):
             ev_q, ev_d = self.parse_numbers(e.sentence)
             check = check_numbers(claim.text, claim_q, claim_d, e.sentence, ev_q, ev_d)
@@ -166,7 +167,8 @@ class Checker:
             e.numeric = check.to_dict()
             e.why = why or f"the verdict model reads it as {e.stance}"
             adjusted.append(adj)
-        decision = decide(adjusted, [e.scores.get("claim_words", 1.0) for e in evidence])
+            words.append(claim_words(e.scores.get("claim_words", 1.0), check))
+        decision = decide(adjusted, words)
         order = sorted(range(len(evidence)), key=lambda i: -max(adjusted[i][0], adjusted[i][1]))
         evidence = [evidence[i] for i in order]
         confidence = self.calibration(decision.verdict, decision.confidence) if self.calibration else decision.confidence

@@ -22,6 +22,7 @@ __all__ = [
     "Evidence",
     "CheckResult",
     "ArticleSource",
+    "PriorFactCheck",
     "VERDICTS",
     "STANCES",
     "to_dict",
@@ -185,6 +186,22 @@ class ArticleSource:
 
 
 @dataclass
+class PriorFactCheck:
+    """A fact-check published earlier that matches the claim (from the fact-check store): shown beside
+    the verdict, never in place of it."""
+
+    id: str  # the fact-check's id in the store (a JSONL record's id, a ClaimReview's URL)
+    score: float  # match probability
+    rating: str  # false / mostly false / mixed / mostly true / true / unrated
+    url: str | None = None
+    claim: str = ""  # the claim the fact-check reviewed
+    rating_text: str = ""  # the publisher's own wording
+    publisher: str = ""
+    claimant: str = ""
+    date: str | None = None
+
+
+@dataclass
 class CheckResult:
     """The verdict on one claim, with its evidence and the models that made it."""
 
@@ -195,6 +212,7 @@ class CheckResult:
     rationale: str = ""
     models: dict[str, str] = field(default_factory=dict)  # embedder, verifier, index
     article: ArticleSource | None = None  # set when the claim comes from an article fetched from a URL
+    fact_checked_before: list[PriorFactCheck] = field(default_factory=list)  # earlier fact-checks of the claim
 
 
 def to_dict(record: Any) -> dict[str, Any]:
@@ -205,7 +223,7 @@ def to_dict(record: Any) -> dict[str, Any]:
 _NESTED = {
     "Claim": {"attribution": Attribution, "quantities": Quantity, "dates": TimeExpression, "entities": Entity},
     "SearchHit": {"passage": Passage},
-    "CheckResult": {"claim": Claim, "evidence": Evidence, "article": ArticleSource},
+    "CheckResult": {"claim": Claim, "evidence": Evidence, "article": ArticleSource, "fact_checked_before": PriorFactCheck},
 }
 
 

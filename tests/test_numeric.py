@@ -117,23 +117,31 @@ def test_number_mismatch_turns_on_topic_evidence_into_contradiction():
 def test_decide_verdicts():
     assert decide([]).verdict == "NOT_ENOUGH_INFO"
     assert decide([(0.9, 0.05, 0.05), (0.1, 0.1, 0.8)]).verdict == "SUPPORTED"
-    assert decide([(0.1, 0.8, 0.1)]).verdict == "REFUTED"
+    assert decide([(0.05, 0.92, 0.03)]).verdict == "REFUTED"
     assert decide([(0.95, 0.03, 0.02), (0.05, 0.92, 0.03)]).verdict == "CONFLICTING"
     nei = decide([(0.2, 0.2, 0.6)])
     assert nei.verdict == "NOT_ENOUGH_INFO" and abs(nei.confidence - 0.8) < 1e-9
 
 
-def test_a_refutation_needs_more_than_a_support():
-    assert decide([(0.55, 0.05, 0.4)]).verdict == "SUPPORTED"
-    assert decide([(0.05, 0.55, 0.4)]).verdict == "NOT_ENOUGH_INFO"
-    assert decide([(0.05, 0.55, 0.4)], refute=0.5).verdict == "REFUTED"
-    assert decide([(0.8, 0.1, 0.1), (0.1, 0.55, 0.35)]).verdict == "SUPPORTED"
+def test_a_verdict_needs_the_precision_thresholds_and_a_refutation_more_than_a_support():
+    assert decide([(0.86, 0.05, 0.09)]).verdict == "SUPPORTED"
+    assert decide([(0.05, 0.86, 0.09)]).verdict == "NOT_ENOUGH_INFO"  # a refutation needs 0.9
+    assert decide([(0.05, 0.86, 0.09)], refute=0.85).verdict == "REFUTED"
+    assert decide([(0.88, 0.1, 0.02), (0.1, 0.7, 0.2)]).verdict == "SUPPORTED"
+
+
+def test_a_verdict_needs_a_sentence_that_restates_the_claim():
+    refuting = decide([(0.02, 0.95, 0.03)], words=[0.3])  # on the topic, not about the claim's subject
+    assert refuting.verdict == "NOT_ENOUGH_INFO" and refuting.leaning == "REFUTED"
+    assert decide([(0.02, 0.95, 0.03)], words=[0.5]).verdict == "REFUTED"
+    assert decide([(0.95, 0.02, 0.03)], words=[0.5]).verdict == "NOT_ENOUGH_INFO"  # support needs 0.6
+    assert decide([(0.95, 0.02, 0.03), (0.9, 0.05, 0.05)], words=[0.5, 0.8]).verdict == "SUPPORTED"
 
 
 def test_a_stronger_support_outweighs_a_refutation_under_the_conflict_threshold():
-    assert decide([(0.88, 0.1, 0.02), (0.1, 0.7, 0.2)]).verdict == "SUPPORTED"
-    assert decide([(0.88, 0.1, 0.02), (0.1, 0.7, 0.2)], conflict=0.0).verdict == "CONFLICTING"
-    assert decide([(0.8, 0.1, 0.1), (0.1, 0.85, 0.05)]).verdict == "CONFLICTING"  # a refutation never outweighs a support
+    assert decide([(0.95, 0.03, 0.02), (0.1, 0.85, 0.05)], refute=0.8).verdict == "SUPPORTED"
+    assert decide([(0.95, 0.03, 0.02), (0.1, 0.85, 0.05)], refute=0.8, conflict=0.0).verdict == "CONFLICTING"
+    assert decide([(0.88, 0.1, 0.02), (0.1, 0.92, 0.05)]).verdict == "CONFLICTING"  # a refutation never outweighs a support
 
 
 def test_agreeing_numbers_turn_a_wording_contradiction_into_support():

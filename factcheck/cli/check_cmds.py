@@ -13,6 +13,34 @@ from factcheck.settings import default_index_dir, limit_threads
 
 INDEX_OPT = typer.Option(None, "--index", help="Index folder (default: $FACTCHECK_INDEX or .factcheck/index).")
 VERIFIER_OPT = typer.Option("bundled", "--verifier", help="Verdict model: 'bundled' or a Hugging Face NLI model name/path.")
+FACTCHECKS_OPT = typer.Option(
+    None, "--factchecks", help=(
+        "Fact-check store to look each claim up in (default: $FACTCHECK_FACTCHECKS, else 'factchecks' beside the "
+        "index folder, when it exists); matches are reported as 'fact-checked before'."
+    ),
+)
+PRIOR_K = 3  # earlier fact-checks shown per claim
+
+
+def _priors(store: Optional[Path], index: Optional[Path], claims, embedder=None) -> dict:
+    """The earlier fact-checks of each claim, by claim id; {} when no fact-check store is given or found."""
+    from factcheck.factchecks import default_store_dir
+    from factcheck.factchecks.matcher import Matcher, prior_factchecks
+
+    folder = store or default_store_dir(index)
+    if store is None and not (folder / "manifest.json").is_file():
+        return {}
+    matcher = Matcher(folder)
+    if embedder is not None and getattr(embedder, "name", None) == matcher.store.embedder_name:
+        matcher = Matcher(matcher.store, embedder=embedder)
+    return prior_factchecks(matcher, claims, PRIOR_K)
+
+
+def _with_priors(result, priors: dict):
+    """The result with its earlier fact-checks attached."""
+    import dataclasses
+
+    return dataclasses.replace(result, fact_checked_before=priors.get(result.claim.id, [])) if priors else result
 
 
 def _exports(results, html: Optional[Path], markdown: Optional[Path], claimreview: Optional[Path],
@@ -44,6 +72,8 @@ def _print_result(result) -> None:
     typer.echo(f"  {result.rationale}")
     for e in result.evidence[:3]:
         typer.echo(f"  - [{e.reading()}] {e.sentence}  ({e.title or e.doc_id}, {citation(e)})")
+    for m in result.fact_checked_before:
+        typer.echo(f"  fact-checked before: {m.rating} ({m.rating_text or m.publisher}, match {m.score:.2f}) {m.claim}  {m.url or m.id}")
 
 
 def _summary(results, out: Optional[Path]) -> dict:
@@ -65,6 +95,7 @@ def check(
     markdown: Optional[Path] = typer.Option(None, "--markdown", help="Also write a Markdown summary."),
     claimreview: Optional[Path] = typer.Option(None, "--claimreview", help="Also write schema.org ClaimReview JSON-LD."),
     fever: Optional[Path] = typer.Option(None, "--fever", help="Also write FEVER-style predictions JSONL."),
+    factchecks: Optional[Path] = FACTCHECKS_OPT,
     batch_size: int = typer.Option(16, "--batch-size", min=1, help="Claims per model batch."),
     ray: bool = typer.Option(False, "--ray", help=RAY_HELP),
     ray_address: Optional[str] = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),
@@ -96,10 +127,11 @@ def check(
         checker = RayChecker.from_index(index or default_index_dir(), verifier, actors=ray_actors, address=ray_address)
     else:
         checker = Checker.from_index(index or default_index_dir(), verifier=verifier)
+    priors = _priors(factchecks, index, claim_list, getattr(checker, "embedder", None))
     if claim is not None:
-        results = checker.check(claim_list)
+        results = [_with_priors(r, priors) for r in checker.check(claim_list)]
     else:
-        results = _run_batch(checker, claim_list, output, batch_size)
+        results = _run_batch(checker, claim_list, output, batch_size, priors)
     if output and claim is not None:
         from factcheck.report import write_report
 
@@ -130,7 +162,7 @@ def _read_claims(path: Path, skip_invalid: bool):
     return claims
 
 
-def _run_batch(checker, claims, output: Optional[Path], batch_size: int, article=None):
+def _run_batch(checker, claims, output: Optional[Path], batch_size: int, priors: Optional[dict] = None, article=None):
     """Checks claims with a progress bar; with -o, finished claims are kept in OUTPUT.partial so an
     interrupted run resumes where it stopped. `article` (an ArticleSource) is recorded in each result."""
     from dataclasses import replace
@@ -145,6 +177,7 @@ def _run_batch(checker, claims, output: Optional[Path], batch_size: int, article
     with tqdm(total=len(claims), initial=len(claims) - len(todo), desc="checking", unit="claim", disable=None) as bar:
         for result in checker.check_stream(todo, batch_size=batch_size):
             result = replace(result, article=article) if article is not None else result
+            result = _with_priors(result, priors or {})
             if run:
                 run.add(result)
             results.append(result)
@@ -164,6 +197,7 @@ def article(
     markdown: Optional[Path] = typer.Option(None, "--markdown", help="Also write a Markdown summary."),
     claimreview: Optional[Path] = typer.Option(None, "--claimreview", help="Also write schema.org ClaimReview JSON-LD."),
     fever: Optional[Path] = typer.Option(None, "--fever", help="Also write FEVER-style predictions JSONL."),
+    factchecks: Optional[Path] = FACTCHECKS_OPT,
     batch_size: int = typer.Option(16, "--batch-size", min=1, help="Claims per model batch."),
     offline: bool = typer.Option(False, "--offline", help=OFFLINE_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary instead of readable text."),
@@ -188,7 +222,8 @@ def article(
     claims = extractor.extract(doc)
     if not claims:
         typer.echo(f"warning: {doc.source}: no check-worthy claims found", err=True)
-    results = _run_batch(checker, claims, output, batch_size, article=fetched)
+    priors = _priors(factchecks, index, claims, checker.embedder)
+    results = _run_batch(checker, claims, output, batch_size, priors, article=fetched)
     title = f"Fact-check: {doc.title or doc.source}" if fetched else f"Fact-check: {Path(doc.source).name}"
     _exports(results, html, markdown, claimreview, fever, article=doc.text, title=title)
     if json_out:

@@ -6,6 +6,7 @@ from html import escape
 
 from factcheck.records import CheckResult
 from factcheck.report.citation import article_line, citation, evidence_link, location
+from factcheck.report.links import link_url
 
 __all__ = ["html_report"]
 
@@ -23,6 +24,7 @@ mark{border-radius:3px;padding:0 2px;cursor:pointer}
 .ev{font-size:13px;margin:4px 0 4px 12px}
 .tag{font-size:12px;font-weight:600;padding:1px 6px;border-radius:8px}
 .legend span{margin-right:12px}
+.prior{font-size:13px;margin:6px 0 0;padding:4px 8px;background:#f4f4fb;border-radius:4px}
 """
 
 
@@ -58,6 +60,20 @@ def _article_html(article: str, results: list[CheckResult]) -> str:
     return "".join(parts)
 
 
+def _prior_html(r: CheckResult) -> str:
+    """The "fact-checked before" box: earlier fact-checks of the claim with their rating and link."""
+    if not r.fact_checked_before:
+        return ""
+    rows = []
+    for m in r.fact_checked_before:
+        name = escape(m.claim or m.id)
+        href = link_url(m.url)
+        link = f'<a href="{escape(href, quote=True)}" rel="noopener noreferrer">{name}</a>' if href else name
+        who = ", ".join(escape(x) for x in (m.publisher, m.date or "") if x)
+        rows.append(f"<div><b>{escape(m.rating)}</b> ({escape(m.rating_text or m.rating)}{', ' + who if who else ''}) · {link} · match {m.score:.2f}</div>")
+    return f'<div class="prior"><b>Fact-checked before</b> (shown beside the verdict above, not in place of it){"".join(rows)}</div>'
+
+
 def _card(number: int, r: CheckResult) -> str:
     colour = COLOURS.get(r.verdict, "#999")
     speaker = f" — <i>{escape(r.claim.attribution.speaker)}</i>" if r.claim.attribution else ""
@@ -78,7 +94,7 @@ def _card(number: int, r: CheckResult) -> str:
         f'<div class="card" id="claim-{number}" style="border-left-color:{colour}">'
         f'<h3>{number}. {escape(r.claim.text)}{speaker}</h3>'
         f'<span class="tag" style="background:{colour}">{escape(r.verdict)}</span> confidence {r.confidence:.2f}'
-        f"<p>{escape(r.rationale)}</p>{''.join(rows)}</div>"
+        f"<p>{escape(r.rationale)}</p>{''.join(rows)}{_prior_html(r)}</div>"
     )
 
 

@@ -16,6 +16,8 @@ from factcheck.textio import atomic_write
 
 __all__ = [
     "REPORT_SCHEMA_VERSION",
+    "READABLE_VERSIONS",
+    "check_version",
     "record_of",
     "result_of",
     "report_text",
@@ -25,7 +27,18 @@ __all__ = [
     "PartialReport",
 ]
 
-REPORT_SCHEMA_VERSION = "1"
+REPORT_SCHEMA_VERSION = "2"  # 2: `fact_checked_before`, the earlier fact-checks matching each claim
+READABLE_VERSIONS = ("1", "2")  # a version-1 record reads as one without earlier fact-checks
+
+
+def check_version(record: dict[str, Any], where: str) -> None:
+    """Raises InputError naming `where` when a record's schema version is not one this factcheck reads."""
+    version = str(record.get("schema_version", REPORT_SCHEMA_VERSION))
+    if version.split(".")[0] in READABLE_VERSIONS:
+        return
+    newer = version.split(".")[0].isdigit() and int(version.split(".")[0]) > int(REPORT_SCHEMA_VERSION)
+    why = "newer than this factcheck reads; upgrade factcheck" if newer else "not a version factcheck wrote; regenerate the report"
+    raise InputError(f"{where}: report schema_version {version!r} is {why} (reads {', '.join(READABLE_VERSIONS)})")
 
 
 def record_of(result: CheckResult) -> dict[str, Any]:
@@ -66,6 +79,7 @@ def iter_report_lines(path: str | Path, skip_invalid: bool = False) -> Iterable[
                 if skip_invalid:
                     continue
                 raise InputError(f"{path}:{number}: malformed report line ({exc}); fix or remove that line") from None
+            check_version(record, f"{path}:{number}")
             yield number, record
 
 

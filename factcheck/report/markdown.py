@@ -9,6 +9,7 @@ from html import escape
 
 from factcheck.records import VERDICTS, CheckResult
 from factcheck.report.citation import article_line, citation, evidence_link, location
+from factcheck.report.links import link_url
 
 __all__ = ["markdown_report", "md_text"]
 
@@ -19,6 +20,19 @@ _MARKUP = re.compile(r"([\\`*_{}\[\]()#+!|~])")  # Markdown punctuation that cou
 def md_text(text: str) -> str:
     """Text made inert for Markdown: HTML escaped, Markdown punctuation backslash-escaped, one line."""
     return _MARKUP.sub(r"\\\1", escape(" ".join(str(text).split()), quote=False))
+
+
+def _prior_lines(r: CheckResult) -> list[str]:
+    """The "fact-checked before" list of one claim (empty when no earlier fact-check matched)."""
+    if not r.fact_checked_before:
+        return []
+    lines = ["", "**Fact-checked before** (beside the verdict above, not in place of it):", ""]
+    for m in r.fact_checked_before:
+        who = ", ".join(md_text(x) for x in (m.publisher, m.date or "") if x)
+        href = link_url(m.url)
+        target = f"[{md_text(m.claim or m.id)}](<{href}>)" if href else md_text(m.claim or m.id)
+        lines.append(f"- **{md_text(m.rating)}** ({md_text(m.rating_text or m.rating)}{', ' + who if who else ''}) — {target} — match {m.score:.2f}")
+    return lines
 
 
 def markdown_report(results: list[CheckResult], title: str = "Fact-check report") -> str:
@@ -43,4 +57,5 @@ def markdown_report(results: list[CheckResult], title: str = "Fact-check report"
             where = citation(e) if href else (e.url or e.source or e.doc_id) + location(e)
             source = f"[{name}](<{href}>)" if href else name
             lines.append(f"- *{md_text(e.reading())}* — “{md_text(e.sentence)}” — {source} ({md_text(where)})")
+        lines += _prior_lines(r)
     return "\n".join(lines) + "\n"

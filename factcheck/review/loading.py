@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 from factcheck.errors import InputError
 from factcheck.records import VERDICTS, CheckResult
-from factcheck.report.jsonl import REPORT_SCHEMA_VERSION, iter_report_lines, result_of
+from factcheck.report.jsonl import check_version, iter_report_lines, result_of
 from factcheck.textio import json_object
 
 __all__ = ["report_path", "load_report", "load_report_records", "parse_result", "find_result", "iter_jsonl"]
@@ -38,10 +38,7 @@ def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def parse_result(record: dict[str, Any], where: str) -> CheckResult:
     """Checks one report record and builds its CheckResult; `where` ("file:line") prefixes any error."""
-    version = str(record.get("schema_version", REPORT_SCHEMA_VERSION))
-    if version.split(".")[0] != REPORT_SCHEMA_VERSION:
-        raise InputError(f"{where}: report schema_version {version!r} is not readable by this version "
-                         f"(reads {REPORT_SCHEMA_VERSION}); upgrade factcheck or regenerate the report")
+    check_version(record, where)
     claim = record.get("claim")
     if not isinstance(claim, dict) or not isinstance(claim.get("id"), str) or not isinstance(claim.get("text"), str):
         raise InputError(f"{where}: 'claim' must be an object with string 'id' and 'text'")

@@ -14,7 +14,7 @@ from factcheck.verify.numeric import NumericCheck
 __all__ = [
     "adjust_probs", "is_relevant", "stance_of", "decide", "Decision", "ON_TOPIC", "SUPPORT_THRESHOLD",
     "REFUTE_THRESHOLD", "CONFLICT_THRESHOLD", "MIN_SIMILARITY", "MIN_SIMILARITY_AGREEING", "SET_ASIDE",
-    "LEAN_SUPPORT", "LEAN_REFUTE", "SUPPORT_MIN_WORDS", "REFUTE_MIN_WORDS",
+    "LEAN_SUPPORT", "LEAN_REFUTE", "SUPPORT_MIN_WORDS", "REFUTE_MIN_WORDS", "claim_words",
 ]
 
 SET_ASIDE = (0.0, 0.0, 1.0)  # what the rules make of evidence they do not let count
@@ -79,6 +79,14 @@ def adjust_probs(
     if check.quantities == "mixed":
         return (e, c, n), "the numbers partly agree: " + details
     return (e, c, n), "the dates agree: " + details if check.dates == "agree" else ""
+
+
+def claim_words(words: float, check: NumericCheck) -> float:
+    """The share of the claim's words a sentence counts as stating for the verdict: all of them when its figures
+    or dates were compared with the claim's for the same event (the numeric check matched it to the claim:
+    "the death of more than 500,000" for "killed half a million"), else the measured share."""
+    same_event = check.quantities in ("agree", "disagree") or check.dates in ("agree", "differ")
+    return 1.0 if same_event else words
 
 
 def stance_of(probs: tuple[float, float, float]) -> str:
