@@ -196,11 +196,12 @@ def rationale_for(result: CheckResult, leaning: str = "") -> str:
     elif leaning:
         stance, need = ("entailment", SUPPORT_THRESHOLD) if leaning == "SUPPORTED" else ("contradiction", REFUTE_THRESHOLD)
         best = max(result.evidence, key=lambda e: e.probs.get(stance, 0.0))
-        text = (
-            f"The evidence leans toward {leaning} but does not settle it: {cite(best)} reads as {stance} "
-            f"{best.probs.get(stance, 0.0):.2f}, and factcheck says {leaning} only from {need} on, where its "
-            f"{leaning} verdicts were right at least 85% of the time on held-out claims."
-        )
+        p = best.probs.get(stance, 0.0)
+        why = (f"it states only {best.scores.get('claim_words', 0.0):.0%} of the claim's words, and a verdict needs a "
+               "sentence that restates the claim's subject and predicate" if p >= need else
+               f"factcheck says {leaning} only from {need} on, where its {leaning} verdicts were right about 85% of "
+               "the time on held-out claims")
+        text = f"The evidence leans toward {leaning} but does not settle it: {cite(best)} reads as {stance} {p:.2f}; {why}."
     elif result.evidence:
         text = (
             f"None of the {len(result.evidence)} closest evidence sentences establishes or refutes the claim; "

@@ -55,16 +55,16 @@ def train_verifier(
     contrasts: str = typer.Option("entities,negations", "--contrasts", help="Extra contrasts in the repair stage, comma-separated: entities (a named entity swapped), negations (the claim reversed); '' for none."),
     contrast_limit: int = typer.Option(1000, "--contrast-limit", min=1, help="Contrasts of each extra kind (SciFact ones always kept)."),
     soup: bool = typer.Option(True, "--soup/--no-soup", help="Branch an SNLI and a SciFact stage from the repaired model and average the three (a model soup)."),
-    transfer: bool = typer.Option(True, "--transfer/--no-transfer", help="A last stage on the nli-extra pairs (CAD-SNLI, TaxiNLI, ConjNLI) with paraphrased and reversed claims and replay (verdict model v5)."),
+    transfer: bool = typer.Option(False, "--transfer/--no-transfer", help="A last stage on the nli-extra pairs (CAD-SNLI, TaxiNLI, ConjNLI) with paraphrased and reversed claims and replay (the v5 candidate; not shipped, see docs/benchmarks.md)."),
     init: Optional[Path] = typer.Option(None, "--init", help="Start from this finished model folder (e.g. factcheck/models/verifier) and run only the transfer stage."),
     install: bool = typer.Option(False, "--install", help="Copy the finished model into factcheck/models/verifier."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores report as JSON."),
 ) -> None:
     """Train the bundled verdict model (NLI cross-encoder) from all-MiniLM-L6-v2, calibrate, convert to fp16 and score it.
 
-    The defaults reproduce the shipped model (about 100 min on two idle CPU cores with --threads 2 for the
-    v4 stages, then the transfer stage; a GPU is used when present). A stage already finished in --out with
-    the same settings is reused, not retrained."""
+    The defaults reproduce the shipped model v4 (about 100 min on two idle CPU cores with --threads 2; a GPU is
+    used when present); `--init factcheck/models/verifier --transfer` trains the v5 candidate on top of it (about
+    25 min on two idle cores). A stage already finished in --out with the same settings is reused, not retrained."""
     import torch
 
     from factcheck.errors import InputError

@@ -184,8 +184,9 @@ learnt mostly from retrieved passages, yet on held-out retrieved non-evidence it
 {_nei_miss(report)} of passages entailment or contradiction (see nei_dev), and it is weakest on
 scientific text (SciFact). It often reads a paraphrase made with a negation as a contradiction
 ("the US does not support normalisation" against "the US voiced its opposition to normalisation":
-contradiction 0.90). The pipeline adds the relevance gate and numeric and date checks on top of it, needs
-0.6 for a refutation, and never lets a refutation outweigh a stronger support (docs/ARCHITECTURE.md).
+contradiction 0.90). The pipeline adds the relevance gate and numeric and date checks on top of it, gives a
+verdict only from 0.85 (support) or 0.9 (refutation) and from a sentence that restates the claim, and never lets a
+refutation outweigh a stronger support (docs/ARCHITECTURE.md).
 """
 
 
