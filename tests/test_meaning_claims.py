@@ -16,10 +16,13 @@ from factcheck.settings import MODELS_DIR
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
-# Verdict model v4 (2026-11-30) measures accuracy 0.578 (52 of 90; chance 0.333) and REFUTED precision 0.625
-# (10 of 16) here: benchmarks/bench_meaning_claims.py, docs/benchmarks.md "Claims that need meaning".
-ACCURACY_FLOOR = 0.55
-REFUTED_PRECISION_FLOOR = 0.55
+# Verdict model v4 with the selective verdicts (2026-11-30) measures accuracy 0.378 (34 of 90; chance 0.333),
+# SUPPORTED precision 0.625 (5 of 8) and no REFUTED verdict here; before them: accuracy 0.578 and 6 of 16
+# REFUTED verdicts wrong (benchmarks/bench_meaning_claims.py, docs/benchmarks.md "Claims that need meaning").
+# A wrong REFUTED accuses: the test counts them.
+ACCURACY_FLOOR = 0.35
+SUPPORTED_PRECISION_FLOOR = 0.55
+MAX_WRONG_REFUTED = 1
 
 
 @pytest.fixture(scope="session")
@@ -46,13 +49,15 @@ def meaning_report(meaning_index, embedder):
     return evaluate(data, "open", folder, load_verifier("bundled"), embedder=embedder)
 
 
-def test_meaning_claims_meet_the_accuracy_and_refuted_precision_floors(meaning_report):
+def test_meaning_claims_meet_the_accuracy_and_precision_floors(meaning_report):
     report, predictions = meaning_report
     verdicts = report["verdicts"]
     assert report["claims"] == len(predictions) >= 60
     assert verdicts["accuracy"] >= ACCURACY_FLOOR, verdicts
-    refuted = verdicts["per_class"].get("REFUTED", {"precision": 0.0})
-    assert refuted["precision"] >= REFUTED_PRECISION_FLOOR, verdicts["per_class"]
+    supported = verdicts["per_class"].get("SUPPORTED", {"precision": 0.0})
+    assert supported["precision"] >= SUPPORTED_PRECISION_FLOOR, verdicts["per_class"]
+    wrong_refuted = [p.id for p in predictions if p.verdict == "REFUTED" and p.gold != "REFUTED"]
+    assert len(wrong_refuted) <= MAX_WRONG_REFUTED, wrong_refuted
     assert sum(v["coverage"] for v in verdicts["per_class"].values()) == pytest.approx(1.0)
 
 
