@@ -18,7 +18,8 @@ def _print_claims(claims: list) -> None:
         typer.echo("no check-worthy claims found (try a lower --min-score)")
     for claim in claims:
         speaker = f"  [{claim.attribution.speaker}, {claim.attribution.verb}]" if claim.attribution else ""
-        typer.echo(f"{claim.score:.2f}  {claim.text}{speaker}")
+        flag = "  (needs context)" if claim.needs_context else ""
+        typer.echo(f"{claim.score:.2f}  {claim.text}{speaker}{flag}")
 
 
 @app.command()
@@ -27,10 +28,12 @@ def extract(
     article: str = typer.Argument(..., help="Article file (.txt, .md, .html) or - for stdin."),
     min_score: float = typer.Option(0.5, "--min-score", min=0.0, max=1.0,
                                     help="Keep sentences with check-worthiness at least this (0.5 = model's threshold)."),
+    top: Optional[int] = typer.Option(None, "--top", min=1, help="Keep only the N claims most worth checking."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write claims JSONL here (atomically)."),
     as_json: bool = typer.Option(False, "--json", help="Print the claims as JSON."),
 ) -> None:
-    """Extract the check-worthy, standalone claims of a news article."""
+    """Extract the check-worthy, standalone claims of a news article, most worth checking first (claims that
+    need context they do not carry come last, marked needs_context)."""
     from factcheck.claims import ClaimExtractor, write_claims
     from factcheck.claims.clean import english_warning, read_article
     from factcheck.claims.io import claim_to_record
@@ -39,7 +42,7 @@ def extract(
     warning = english_warning(document.text, document.source)
     if warning:
         typer.echo(f"warning: {warning}", err=True)
-    claims = ClaimExtractor(min_score=min_score).extract(document)
+    claims = ClaimExtractor(min_score=min_score).extract(document, top=top)
     if output is not None:
         count = write_claims(output, claims)
         typer.echo(f"wrote {count} claims to {output}", err=True)
