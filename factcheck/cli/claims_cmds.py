@@ -57,17 +57,19 @@ def extract(
 def train_checkworthiness_cmd(
     data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Data sets folder (default: FACTCHECK_DATA_DIR or ../shared/data)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Model folder to write (default: the bundled model)."),
-    epochs: int = typer.Option(2, "--epochs", min=0, help="Fine-tuning epochs of MiniLM's top layers (0: none)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the test scores as JSON."),
+    epochs: int = typer.Option(0, "--epochs", min=0, help="Also fine-tune MiniLM's top layers as a member for this many epochs (slow to train and to score)."),
+    cache: Path = typer.Option(Path("runs/checkworthiness-cache"), "--cache", help="Folder caching sentence embeddings and features (reruns skip them)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
 ) -> None:
-    """Train the check-worthiness model on ClaimBuster and save it (fixed seed, reproducible)."""
+    """Train the check-worthiness model on ClaimBuster and the CLEF 2020 CheckThat! debates and tweets, and
+    save it (fixed seed, reproducible); the last debates are held out for the scores."""
     from factcheck.claims.checkworthy import DEFAULT_MODEL_DIR
     from factcheck.settings import data_dir as default_data_dir
     from factcheck.train.checkworthiness import train_checkworthiness
 
     log = (lambda _msg: None) if as_json else (lambda msg: typer.echo(msg, err=True))
     result = train_checkworthiness(data_dir or default_data_dir(), out or DEFAULT_MODEL_DIR, epochs=epochs,
-                                   progress=not as_json, log=log)
+                                   progress=not as_json, log=log, cache=cache)
     if as_json:
         echo_json({"scores": result.scores, "chosen": result.chosen, "seconds": result.seconds})
     else:

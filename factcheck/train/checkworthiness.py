@@ -34,7 +34,7 @@ DEV_SHARE = 0.15
 F1_TOLERANCE = 0.01  # members may lose this much ClaimBuster dev F1 against the best subset for a better AP
 EPOCHS = 0
 FINETUNE_SPEC = {"kind": "finetuned", "start_layer": 4, "lr": 1e-4, "batch_size": 32}
-DEFAULT_CACHE = Path("runs") / "checkworthiness-cache"
+DEFAULT_CACHE = Path("runs") / "checkworthiness-cache"  # relative to the working folder, as the CLI default
 
 
 @dataclass
@@ -269,6 +269,7 @@ Scores a sentence for whether it is worth checking: trained on the sentences fac
 - ClaimBuster two-class (utaresearch/claimbuster-spotter @ 332bba08 : data/two_class; repository GPL-3.0,
   original release CC BY 4.0): US presidential debate sentences, label 1 = check-worthy factual claim.
   85 % of train for fitting, 15 % (stratified, seed {config['seed']}) for the threshold; test for the scores below.
+  ClaimBuster sentences that also occur in the development or held-out debates are left out of fitting.
 - CLEF 2020 CheckThat! task 5 debates (claimbuster-spotter : data/clef20/task5, free for research use), label
   1 = checked by journalists. The file runs debate after debate; cut at debate boundaries into a training
   block (rows 0-27,143), a development block (rows 27,144-33,249) and a held-out block (rows 33,250-42,775),
@@ -395,31 +396,49 @@ def _scores(probs: Any, threshold: float, held: Any, test: Any) -> dict[str, Any
             **_metrics(test.labels, probs[len(held):] >= threshold)}
 
 
-def _load_data(data_dir: Path, embedder: Any, nlp: Any, cache: Path | None, progress: bool,
-               log: Callable[[str], None]) -> dict[str, Any]:
-    """The training, selection and evaluation sets, each with its features (`<name>_x`: embedding + hand
-    features, `<name>_emb`: embedding). Features are computed per file, so the cache serves every split."""
+def _read_files(data_dir: Path, blocks: tuple[int, int] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The data files, and the splits made of them: name -> (file, rows, name in the model card)."""
     import numpy as np
     from sklearn.model_selection import train_test_split
 
     from factcheck.train.checkworthiness_data import (
-        DEV_START, HELD_OUT_START, cached_features, read_claimbuster, read_debates, read_tweets,
+        DEV_START, HELD_OUT_START, debate_blocks, read_claimbuster, read_debates, read_tweets,
     )
 
     files = {"claimbuster": read_claimbuster(data_dir, "train"), "debates": read_debates(data_dir),
              "tweets": read_tweets(data_dir), "test": read_claimbuster(data_dir, "test")}
     fit_idx, dev_idx = train_test_split(np.arange(len(files["claimbuster"])), test_size=DEV_SHARE, random_state=SEED,
                                         stratify=files["claimbuster"].labels)
+    dev_start, held_start = blocks or (DEV_START, HELD_OUT_START)
+    debate_blocks(files["debates"], dev_start, held_start)  # checks the cut
+    evaluation = {_normal(t) for t in files["debates"].texts[dev_start:]}  # ClaimBuster repeats some debates
+    fit_idx = np.array([i for i in fit_idx if _normal(files["claimbuster"].texts[i]) not in evaluation])
     debates = np.arange(len(files["debates"]))
-    splits = {  # name: (file, rows, name in the model card)
+    splits = {
         "claimbuster": ("claimbuster", fit_idx, "claimbuster-train-fit"),
         "claimbuster_dev": ("claimbuster", dev_idx, "claimbuster-train-threshold"),
-        "debates": ("debates", debates[:DEV_START], "clef2020-debates-train"),
-        "debates_dev": ("debates", debates[DEV_START:HELD_OUT_START], "clef2020-debates-dev"),
-        "heldout": ("debates", debates[HELD_OUT_START:], "clef2020-debates-heldout"),
+        "debates": ("debates", debates[:dev_start], "clef2020-debates-train"),
+        "debates_dev": ("debates", debates[dev_start:held_start], "clef2020-debates-dev"),
+        "heldout": ("debates", debates[held_start:], "clef2020-debates-heldout"),
         "tweets": ("tweets", np.arange(len(files["tweets"])), "clef2020-tweets"),
         "test": ("test", np.arange(len(files["test"])), "claimbuster-test"),
     }
+    return files, splits
+
+
+def _normal(text: str) -> str:
+    """A sentence compared case- and space-insensitively."""
+    return " ".join(text.lower().split())
+
+
+def _with_features(files: dict[str, Any], splits: dict[str, Any], embedder: Any, nlp: Any, cache: Path | None,
+                   progress: bool, log: Callable[[str], None]) -> dict[str, Any]:
+    """Each split with its features (`<name>_x`: embedding + hand features, `<name>_emb`: embedding).
+    Features are computed per file, so the cache serves every split."""
+    import numpy as np
+
+    from factcheck.train.checkworthiness_data import Sentences, cached_features
+
     features = {}
     for name, sentences in files.items():
         log(f"features: {sentences.name} ({len(sentences)} sentences)")
@@ -427,17 +446,19 @@ def _load_data(data_dir: Path, embedder: Any, nlp: Any, cache: Path | None, prog
     data: dict[str, Any] = {}
     for name, (source, rows, title) in splits.items():
         emb, hand = features[source]
-        data[name] = _subset(files[source], rows, title)
+        texts = files[source].texts
+        data[name] = Sentences(title, [texts[i] for i in rows], files[source].labels[rows])
         data[f"{name}_x"], data[f"{name}_emb"] = np.hstack([emb[rows], hand[rows]]), emb[rows]
     return data
 
 
 def train_checkworthiness(data_dir: Path, out: Path, embedder_name: str = "all-MiniLM-L6-v2", epochs: int = EPOCHS,
                           progress: bool = True, log: Callable[[str], None] = print,
-                          cache: Path | None = DEFAULT_CACHE) -> TrainResult:
+                          cache: Path | None = DEFAULT_CACHE, blocks: tuple[int, int] | None = None) -> TrainResult:
     """Trains candidate members on ClaimBuster, the training debates and the tweets, chooses members on the
     development debates and the threshold on ClaimBuster's selection split, scores the held-out debates and
-    the ClaimBuster test set, and saves the model to `out`."""
+    the ClaimBuster test set, and saves the model to `out`. `blocks` moves the (development, held-out) cut
+    of the debates file (tests on a small copy)."""
     import numpy as np
     import spacy
 
@@ -446,8 +467,9 @@ def train_checkworthiness(data_dir: Path, out: Path, embedder_name: str = "all-M
     from factcheck.embed import load_embedder
 
     started = time.time()
+    files, splits = _read_files(data_dir, blocks)  # bad data fails before the models load
     embedder, nlp = load_embedder(embedder_name), spacy.load(SPACY_MODEL)
-    data = _load_data(data_dir, embedder, nlp, cache, progress, log)
+    data = _with_features(files, splits, embedder, nlp, cache, progress, log)
     held, test = data["heldout"], data["test"]
     result = TrainResult()
     baseline = _fit_dense(np.vstack([data["claimbuster_emb"], data["claimbuster_dev_emb"]]),

@@ -75,9 +75,6 @@ def read_debates(data_dir: Path) -> Sentences:
     path = data_dir / "checkworthiness" / "clef2020_task5_debates" / "train.tsv"
     texts, labels = _tsv(path, "text", "label")
     texts = [t[1:-1].replace('""', '"') if len(t) > 1 and t[0] == t[-1] == '"' else t for t in texts]
-    if len(texts) <= HELD_OUT_START or texts[HELD_OUT_START] != HELD_OUT_FIRST:
-        raise InputError(f"{path}: row {HELD_OUT_START} is not the first sentence of the held-out debates "
-                         f"({HELD_OUT_FIRST!r}); the file differs from the CLEF 2020 release the split was made for")
     return Sentences("clef2020-debates", texts, np.array(labels))
 
 
@@ -94,11 +91,16 @@ def read_tweets(data_dir: Path) -> Sentences:
     return Sentences("clef2020-tweets", texts, np.array(labels))
 
 
-def debate_blocks(debates: Sentences) -> tuple[Sentences, Sentences, Sentences]:
-    """(training debates, development debates, held-out debates): three contiguous blocks."""
-    return (debates.part(0, DEV_START, "clef2020-debates-train"),
-            debates.part(DEV_START, HELD_OUT_START, "clef2020-debates-dev"),
-            debates.part(HELD_OUT_START, None, "clef2020-debates-heldout"))
+def debate_blocks(debates: Sentences, dev_start: int = DEV_START,
+                  held_out_start: int = HELD_OUT_START) -> tuple[Sentences, Sentences, Sentences]:
+    """(training debates, development debates, held-out debates): three contiguous blocks. The default cut
+    is checked against the CLEF 2020 file (a new debate must start at the held-out block)."""
+    if held_out_start == HELD_OUT_START and (len(debates) <= held_out_start or debates.texts[held_out_start] != HELD_OUT_FIRST):
+        raise InputError(f"{debates.name}: row {held_out_start} is not the first sentence of the held-out debates "
+                         f"({HELD_OUT_FIRST!r}); the file differs from the CLEF 2020 release the split was made for")
+    return (debates.part(0, dev_start, "clef2020-debates-train"),
+            debates.part(dev_start, held_out_start, "clef2020-debates-dev"),
+            debates.part(held_out_start, None, "clef2020-debates-heldout"))
 
 
 def cached_features(texts: Sequence[str], embedder: Any, nlp: Any, cache: Path | None, progress: bool = False,
