@@ -65,7 +65,7 @@ def test_real_article_details(real_claims, real_article):
     assert [(q.value, q.unit, q.bound) for q in killed.quantities] == [(500_000, "people", "approx")]
     caesar = _find(real_claims, r"Caesar Act took effect")[0]
     assert [(d.kind, d.year) for d in caesar.dates] == [("year", 2020)]
-    moscow = _find(real_claims, r"Moscow")[0]
+    moscow = _find(real_claims, r"defense ministers", r"Moscow")[0]
     assert {d.text for d in moscow.dates} >= {"in late December", "since 2011"}
     meet = _find(real_claims, r"Çavuşoğlu")[0]
     assert meet.attribution.speaker == "Mevlüt Çavuşoğlu" and meet.attribution.verb == "announced"
@@ -192,7 +192,7 @@ def test_real_article_questions_and_context(extractor, real_article):
     claims = extractor.extract(real_article, min_score=0.0)
     assert not any("When asked" in c.text or c.text.endswith("?") for c in claims)
     price = [c for c in claims if c.sentence.startswith("When asked why")]
-    assert price and all(c.text.startswith("Price said the United States remains focused") for c in price)
+    assert price and all("Price said the United States remains focused" in c.text for c in price)
     atrocities = [c for c in claims if "atrocities amount to crimes against humanity" in c.sentence]
     assert atrocities and all(c.needs_context or not c.text.startswith("Some of these") for c in atrocities)
     flagged = [k for k, c in enumerate(claims) if c.needs_context]

@@ -168,7 +168,7 @@ def _rewrite(doc: Any, start: int, end: int, replacement: str) -> tuple[str, int
         replacement = replacement[0].upper() + replacement[1:]
     elif replacement[:4] == "The ":
         replacement = "the " + replacement[4:]
-    space = " " if after and after[0] not in ",.;:!?" else ""
+    space = " " if after and after[0] not in ",.;:!?'’" else ""
     return f"{before}{replacement}{space}{after}".strip(), len(before) + len(replacement)
 
 
