@@ -77,12 +77,8 @@ def _outcome(claims: list, extractor, item) -> str:
         return "dropped"
     if any(c.needs_context for c in claims):
         return "flagged"
-    if extractor.check_context:
-        from factcheck.claims.split import Context, standalone_claims
-
-        plain = set(standalone_claims(item.doc, Context()))
-        if any(c.text not in plain for c in claims):
-            return "rewritten"
+    if extractor.check_context and any(c.text not in _plain(extractor, item.sentence.text) for c in claims):
+        return "rewritten"
     return "kept"
 
 
@@ -90,7 +86,7 @@ def _plain(extractor, sentence: str) -> set[str]:
     """The claims of a sentence as split, before any rewriting from context."""
     from factcheck.claims.split import Context, standalone_claims
 
-    return set(standalone_claims(extractor.nlp(sentence), Context()))
+    return set(standalone_claims(extractor.nlp(sentence), Context())) or {sentence}  # as the extractor falls back
 
 
 def rates(found: list[tuple[str, str, list]]) -> dict[str, float | int]:
