@@ -136,6 +136,7 @@ class Claim:
     entities: list[Entity] = field(default_factory=list)
     source: str = ""  # the article it came from
     label: str | None = None  # a gold verdict, when the claim comes from an evaluation set
+    needs_context: bool = False  # points back to earlier text the claim could not be rewritten to name
 
 
 @dataclass

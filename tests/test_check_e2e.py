@@ -87,6 +87,17 @@ def test_article_command_on_the_real_article(shared_dir, reference_index, verifi
     assert json.loads(result.stdout)["claims"] == len(records)
 
 
+def test_article_top_checks_the_claims_most_worth_checking(shared_dir, reference_index, verifier, tmp_path):
+    article = next((shared_dir / "articles").glob("*.txt"))
+    out = tmp_path / "top.jsonl"
+    result = runner.invoke(app, ["article", str(article), "--index", str(reference_index), "-o", str(out), "--top", "3"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    scores = [r["claim"]["score"] for r in records]
+    assert len(records) == 3 and scores == sorted(scores, reverse=True)
+    assert not any(r["claim"]["needs_context"] for r in records)
+
+
 def test_check_batch_resumes_and_skips_invalid(reference_index, verifier, tmp_path):
     claims = tmp_path / "claims.jsonl"
     lines = [

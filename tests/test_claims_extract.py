@@ -65,7 +65,7 @@ def test_real_article_details(real_claims, real_article):
     assert [(q.value, q.unit, q.bound) for q in killed.quantities] == [(500_000, "people", "approx")]
     caesar = _find(real_claims, r"Caesar Act took effect")[0]
     assert [(d.kind, d.year) for d in caesar.dates] == [("year", 2020)]
-    moscow = _find(real_claims, r"Moscow")[0]
+    moscow = _find(real_claims, r"defense ministers", r"Moscow")[0]
     assert {d.text for d in moscow.dates} >= {"in late December", "since 2011"}
     meet = _find(real_claims, r"Çavuşoğlu")[0]
     assert meet.attribution.speaker == "Mevlüt Çavuşoğlu" and meet.attribution.verb == "announced"
@@ -170,8 +170,33 @@ class _Reuse:
     def __init__(self, extractor, min_score):
         self.extractor, self.min_score = extractor, min_score
 
-    def extract(self, document):
-        return self.extractor.extract(document, self.min_score)
+    def extract(self, document, top=None):
+        return self.extractor.extract(document, self.min_score, top)
+
+
+def test_cli_extract_ranks_and_keeps_the_top_n(tmp_path, cli_extractor):
+    result = runner.invoke(app, ["extract", str(EXAMPLE), "--json"])
+    assert result.exit_code == 0, result.output
+    ranked = json.loads(result.stdout)
+    assert len(ranked) > 3 and all(0.0 <= r["score"] <= 1.0 for r in ranked)
+    keys = [(r["needs_context"], -r["score"]) for r in ranked]
+    assert keys == sorted(keys), "most worth checking first; claims that need context last"
+    out = tmp_path / "top.jsonl"
+    result = runner.invoke(app, ["extract", str(EXAMPLE), "--top", "2", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [c.text for c in read_claims(out)] == [r["text"] for r in ranked[:2]]
+    assert runner.invoke(app, ["extract", str(EXAMPLE), "--top", "0"]).exit_code == 2
+
+
+def test_real_article_questions_and_context(extractor, real_article):
+    claims = extractor.extract(real_article, min_score=0.0)
+    assert not any("When asked" in c.text or c.text.endswith("?") for c in claims)
+    price = [c for c in claims if c.sentence.startswith("When asked why")]
+    assert price and all("Price said the United States remains focused" in c.text for c in price)
+    atrocities = [c for c in claims if "atrocities amount to crimes against humanity" in c.sentence]
+    assert atrocities and all(c.needs_context or not c.text.startswith("Some of these") for c in atrocities)
+    flagged = [k for k, c in enumerate(claims) if c.needs_context]
+    assert flagged and min(flagged) > max(k for k, c in enumerate(claims) if not c.needs_context)
 
 
 @pytest.mark.parametrize(

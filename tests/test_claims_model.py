@@ -36,10 +36,14 @@ def test_artifact_is_small_plain_and_versioned():
     assert config["version"] == 1 and config["embedder"] == "all-MiniLM-L6-v2"
     assert 0 < config["threshold"] < 1 and config["features"]
     total = sum(p.stat().st_size for p in DEFAULT_MODEL_DIR.iterdir())
-    assert total < 10_000_000  # the fine-tuned top layers dominate; the full embedder would be 90 MB
+    assert total < 10_000_000  # the full embedder would be 90 MB
+    scores = config["test_scores"]
+    assert scores["model"]["heldout_ap"] > scores["baseline"]["heldout_ap"]  # ranks what fact-checkers chose
+    assert {m["kind"] for m in config["members"]} <= {"dense", "ngram"}  # no second transformer pass
     with np.load(DEFAULT_MODEL_DIR / "weights.npz", allow_pickle=False) as data:
         assert all(data[k].dtype in (np.float32, np.float16) for k in data.files)
-    assert (DEFAULT_MODEL_DIR / "MODEL_CARD.md").read_text().count("F1") >= 1
+    card = (DEFAULT_MODEL_DIR / "MODEL_CARD.md").read_text()
+    assert "F1" in card and f"{scores['model']['heldout_ap']:.3f}" in card
 
 
 def test_factual_claims_outscore_opinions_and_chatter(model, nlp):
@@ -51,6 +55,12 @@ def test_factual_claims_outscore_opinions_and_chatter(model, nlp):
     ])
     assert all(0.0 <= s <= 1.0 for s in scores)
     assert min(scores[:2]) > 0.5 > max(scores[2:])
+
+
+def test_given_embeddings_give_the_same_scores(model, nlp, embedder):
+    texts = ["Unemployment fell to 3.5 percent in 2019.", "Thank you very much, it is great to be here tonight."]
+    docs = list(nlp.pipe(texts))
+    assert np.allclose(model.score(texts, docs), model.score(texts, docs, embeddings=embedder.encode(texts)), atol=1e-6)
 
 
 def test_missing_or_corrupt_model_is_a_model_error(tmp_path):

@@ -1,8 +1,9 @@
-"""Retraining the check-worthiness model end to end on a small slice of ClaimBuster (excluded by default)."""
+"""Retraining the check-worthiness model end to end on a small slice of its data sets (excluded by default)."""
 
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from typer.testing import CliRunner
@@ -12,24 +13,46 @@ from factcheck.cli import app
 pytestmark = [pytest.mark.training, pytest.mark.dataset]
 
 
-def test_train_command_writes_a_loadable_model(tmp_path, data_dir, embedder):
-    source = data_dir / "checkworthiness"
-    small = tmp_path / "data" / "checkworthiness"
-    small.mkdir(parents=True)
-    for split, step in (("train", 20), ("test", 7)):  # every n-th sentence: both labels, ~400 / ~100
+def _small_copy(source, target):
+    """Every n-th sentence of each file: both labels, a few hundred sentences each."""
+    small = target / "checkworthiness"
+    (small / "clef2020_task5_debates").mkdir(parents=True)
+    (small / "clef2020_task1_tweets").mkdir(parents=True)
+    for split, step in (("train", 20), ("test", 7)):
         rows = json.loads((source / f"claimbuster_two_class_{split}.json").read_text())[::step]
         (small / f"claimbuster_two_class_{split}.json").write_text(json.dumps(rows))
-    out = tmp_path / "model"
-    result = CliRunner().invoke(app, ["train", "checkworthiness", "--data-dir", str(tmp_path / "data"),
-                                      "--out", str(out), "--epochs", "1", "--json"])
-    assert result.exit_code == 0, result.output
-    scores = json.loads(result.stdout[result.stdout.index("{"):])["scores"]
-    assert set(scores) == {"baseline", "model"}
-    from factcheck.claims.checkworthy import CheckworthinessModel
-    from factcheck.claims.extract import SPACY_MODEL
+    lines = (source / "clef2020_task5_debates" / "train.tsv").read_text(encoding="utf-8").splitlines()
+    body = [line for k, line in enumerate(lines[1:]) if line.endswith("\t1") or k % 60 == 0]
+    (small / "clef2020_task5_debates" / "train.tsv").write_text("\n".join([lines[0], *body]) + "\n", encoding="utf-8")
+    for name in ("training_v2.tsv", "dev_v2.tsv"):
+        shutil.copy(source / "clef2020_task1_tweets" / name, small / "clef2020_task1_tweets" / name)
+    return len(body)
+
+
+def test_training_writes_a_loadable_model_with_its_card(tmp_path, data_dir, embedder):
     import spacy
 
+    from factcheck.claims.checkworthy import CheckworthinessModel
+    from factcheck.claims.extract import SPACY_MODEL
+    from factcheck.train.checkworthiness import train_checkworthiness
+
+    rows = _small_copy(data_dir / "checkworthiness", tmp_path / "data")
+    out = tmp_path / "model"
+    result = train_checkworthiness(tmp_path / "data", out, progress=False, log=lambda _m: None, cache=None,
+                                   blocks=(rows // 2, rows * 3 // 4))
+    assert set(result.scores) == {"baseline", "model"}
+    assert 0 < result.scores["model"]["heldout_ap"] <= 1 and 0 <= result.scores["model"]["f1"] <= 1
     model = CheckworthinessModel.load(out, embedder=embedder)
     texts = ["The conflict has killed half a million people since 2011.", "Thank you all for coming tonight."]
     assert len(model.score(texts, list(spacy.load(SPACY_MODEL).pipe(texts)))) == 2
-    assert "F1" in (out / "MODEL_CARD.md").read_text()
+    card = (out / "MODEL_CARD.md").read_text()
+    assert "held-out debates AP" in card and f"{result.scores['model']['heldout_ap']:.3f}" in card
+
+
+def test_train_command_refuses_a_debates_file_that_is_not_the_clef_release(tmp_path, data_dir):
+    _small_copy(data_dir / "checkworthiness", tmp_path)
+    result = CliRunner().invoke(app, ["train", "checkworthiness", "--data-dir", str(tmp_path), "--out",
+                                      str(tmp_path / "model")])
+    assert result.exit_code == 3, result.output
+    assert "clef2020-debates" in result.output and "row 33250" in result.output
+    assert len(result.output.strip().splitlines()) == 1

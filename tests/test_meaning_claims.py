@@ -70,5 +70,5 @@ def test_eval_cli_checks_the_labelled_example_claims(meaning_index, monkeypatch)
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["claims"] == 15 and report["dataset"] == "example-claims"
-    assert report["verdicts"]["per_class"]["NOT_ENOUGH_INFO"]["support"] == 13
+    assert report["claims"] == 14 and report["dataset"] == "example-claims"
+    assert report["verdicts"]["per_class"]["NOT_ENOUGH_INFO"]["support"] == 12

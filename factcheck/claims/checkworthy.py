@@ -66,8 +66,10 @@ def ngram_matrix(texts: Sequence[str], spec: dict[str, Any], idf: Any = None) ->
 class CheckworthinessModel:
     """Scores sentences for check-worthiness in [0, 1]; 0.5 is the tuned decision threshold."""
 
-    def __init__(self, config: dict[str, Any], weights: dict[str, Any], embedder: Any = None):
+    def __init__(self, config: dict[str, Any], weights: dict[str, Any], embedder: Any = None,
+                 folder: Path | None = None):
         self.config = config
+        self.folder = folder
         self.weights = weights
         self.threshold = float(config["threshold"])
         self._embedder = embedder
@@ -90,7 +92,7 @@ class CheckworthinessModel:
             ) from None
         if config.get("version") != MODEL_VERSION:
             raise ModelError(f"{folder}: model version {config.get('version')} is not {MODEL_VERSION}; retrain it")
-        return cls(config, weights, embedder)
+        return cls(config, weights, embedder, folder)
 
     @property
     def embedder(self) -> Any:
@@ -111,8 +113,9 @@ class CheckworthinessModel:
             self._tops[k] = top
         return self._tops[k]
 
-    def probabilities(self, texts: Sequence[str], docs: Sequence[Any]) -> Any:
-        """Raw averaged member probabilities (before the threshold shift)."""
+    def probabilities(self, texts: Sequence[str], docs: Sequence[Any], embeddings: Any = None) -> Any:
+        """Raw averaged member probabilities (before the threshold shift); `embeddings` are the sentences'
+        vectors from the model's embedder when the caller has them already."""
         import numpy as np
 
         from factcheck.claims.features import hand_features
@@ -124,7 +127,7 @@ class CheckworthinessModel:
             prefix = f"m{k}."
             if member["kind"] == "dense":
                 if dense_x is None:
-                    emb = self.embedder.encode(list(texts))
+                    emb = self.embedder.encode(list(texts)) if embeddings is None else embeddings
                     hand = np.array([hand_features(d) for d in docs], dtype=np.float32)
                     dense_x = np.hstack([emb, hand])
                 probs.append(dense_forward(dense_x, self.weights, prefix, member["layers"]))
@@ -136,10 +139,10 @@ class CheckworthinessModel:
                 probs.append(_sigmoid(np.asarray(logits).ravel()))
         return np.mean(probs, axis=0)
 
-    def score(self, texts: Sequence[str], docs: Sequence[Any]) -> Any:
+    def score(self, texts: Sequence[str], docs: Sequence[Any], embeddings: Any = None) -> Any:
         """Check-worthiness in [0, 1] for sentences and their spaCy parses; >= 0.5 means check-worthy."""
         if not texts:
             import numpy as np
 
             return np.zeros(0)
-        return _sigmoid(_logit(self.probabilities(texts, docs)) - _logit(self.threshold))
+        return _sigmoid(_logit(self.probabilities(texts, docs, embeddings)) - _logit(self.threshold))

@@ -305,13 +305,16 @@ def _what_was_said(doc: Any) -> str:
     return ""
 
 
-def standalone_claims(doc: Any, context: Context | None = None) -> list[str]:
-    """Splits one parsed sentence into standalone claims (at least one: the sentence itself, cleaned)."""
+def standalone_claims(doc: Any, context: Context | None = None, drop: Iterable[int] = ()) -> list[str]:
+    """Splits one parsed sentence into standalone claims (at least one: the sentence itself, cleaned),
+    leaving out the tokens in `drop` (a reported question, say)."""
     context = context or Context()
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None:
         return []
-    scope = _reported_part(doc) or {t.i for t in doc}
+    scope = (_reported_part(doc) or {t.i for t in doc}) - set(drop)
+    if not scope:  # the statement part was all dropped ("When asked why X, Price said Y"): keep the rest
+        scope = {t.i for t in doc} - set(drop)
     extra: list[_Draft] = []
     for drafts, drop in _relative_clauses(doc, scope):
         extra += drafts

@@ -149,9 +149,10 @@ def check(
 
 
 def _read_claims(path: Path, skip_invalid: bool):
-    """Reads a claims file, printing each skipped line as one warning."""
+    """Reads a claims file, most worth checking first, printing each skipped line as one warning."""
     import warnings
 
+    from factcheck.claims.extract import rank_claims
     from factcheck.claims.io import read_claims
 
     with warnings.catch_warnings(record=True) as caught:
@@ -159,7 +160,7 @@ def _read_claims(path: Path, skip_invalid: bool):
         claims = read_claims(path, skip_invalid=skip_invalid)
     for w in caught:
         typer.echo(f"warning: {w.message}", err=True)
-    return claims
+    return rank_claims(claims)
 
 
 def _run_batch(checker, claims, output: Optional[Path], batch_size: int, priors: Optional[dict] = None, article=None):
@@ -193,6 +194,7 @@ def article(
     index: Optional[Path] = INDEX_OPT,
     verifier: str = VERIFIER_OPT,
     min_score: Optional[float] = typer.Option(None, "--min-score", min=0.0, max=1.0, help="Check-worthiness threshold."),
+    top: Optional[int] = typer.Option(None, "--top", min=1, help="Check only the N claims most worth checking."),
     html: Optional[Path] = typer.Option(None, "--html", help="Also write an HTML report of the article with its claims highlighted."),
     markdown: Optional[Path] = typer.Option(None, "--markdown", help="Also write a Markdown summary."),
     claimreview: Optional[Path] = typer.Option(None, "--claimreview", help="Also write schema.org ClaimReview JSON-LD."),
@@ -219,7 +221,7 @@ def article(
         typer.echo(f"warning: {warning}", err=True)
     checker = Checker.from_index(index or default_index_dir(), verifier=verifier)  # fail fast on a missing index
     extractor = ClaimExtractor() if min_score is None else ClaimExtractor(min_score=min_score)
-    claims = extractor.extract(doc)
+    claims = extractor.extract(doc, top=top)
     if not claims:
         typer.echo(f"warning: {doc.source}: no check-worthy claims found", err=True)
     priors = _priors(factchecks, index, claims, checker.embedder)

@@ -18,7 +18,8 @@ def _print_claims(claims: list) -> None:
         typer.echo("no check-worthy claims found (try a lower --min-score)")
     for claim in claims:
         speaker = f"  [{claim.attribution.speaker}, {claim.attribution.verb}]" if claim.attribution else ""
-        typer.echo(f"{claim.score:.2f}  {claim.text}{speaker}")
+        flag = "  (needs context)" if claim.needs_context else ""
+        typer.echo(f"{claim.score:.2f}  {claim.text}{speaker}{flag}")
 
 
 @app.command()
@@ -27,11 +28,13 @@ def extract(
     article: str = typer.Argument(..., help="Article file (.txt, .md, .html), an http(s) address, or - for stdin."),
     min_score: float = typer.Option(0.5, "--min-score", min=0.0, max=1.0,
                                     help="Keep sentences with check-worthiness at least this (0.5 = model's threshold)."),
+    top: Optional[int] = typer.Option(None, "--top", min=1, help="Keep only the N claims most worth checking."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write claims JSONL here (atomically)."),
     offline: bool = typer.Option(False, "--offline", help=OFFLINE_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the claims as JSON."),
 ) -> None:
-    """Extract the check-worthy, standalone claims of a news article (a file, a web page, or stdin)."""
+    """Extract the check-worthy, standalone claims of a news article (a file, a web page, or stdin), most worth
+    checking first (claims that need context they do not carry come last, marked needs_context)."""
     from factcheck.claims import ClaimExtractor, write_claims
     from factcheck.claims.clean import english_warning, read_article
     from factcheck.claims.io import claim_to_record
@@ -43,7 +46,7 @@ def extract(
     warning = english_warning(document.text, document.source)
     if warning:
         typer.echo(f"warning: {warning}", err=True)
-    claims = ClaimExtractor(min_score=min_score).extract(document)
+    claims = ClaimExtractor(min_score=min_score).extract(document, top=top)
     if output is not None:
         count = write_claims(output, claims)
         typer.echo(f"wrote {count} claims to {output}", err=True)
@@ -58,17 +61,19 @@ def extract(
 def train_checkworthiness_cmd(
     data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Data sets folder (default: FACTCHECK_DATA_DIR or ../shared/data)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Model folder to write (default: the bundled model)."),
-    epochs: int = typer.Option(2, "--epochs", min=0, help="Fine-tuning epochs of MiniLM's top layers (0: none)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the test scores as JSON."),
+    epochs: int = typer.Option(0, "--epochs", min=0, help="Also fine-tune MiniLM's top layers as a member for this many epochs (slow to train and to score)."),
+    cache: Path = typer.Option(Path("runs/checkworthiness-cache"), "--cache", help="Folder caching sentence embeddings and features (reruns skip them)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
 ) -> None:
-    """Train the check-worthiness model on ClaimBuster and save it (fixed seed, reproducible)."""
+    """Train the check-worthiness model on ClaimBuster and the CLEF 2020 CheckThat! debates and tweets, and
+    save it (fixed seed, reproducible); the last debates are held out for the scores."""
     from factcheck.claims.checkworthy import DEFAULT_MODEL_DIR
     from factcheck.settings import data_dir as default_data_dir
     from factcheck.train.checkworthiness import train_checkworthiness
 
     log = (lambda _msg: None) if as_json else (lambda msg: typer.echo(msg, err=True))
     result = train_checkworthiness(data_dir or default_data_dir(), out or DEFAULT_MODEL_DIR, epochs=epochs,
-                                   progress=not as_json, log=log)
+                                   progress=not as_json, log=log, cache=cache)
     if as_json:
         echo_json({"scores": result.scores, "chosen": result.chosen, "seconds": result.seconds})
     else:
