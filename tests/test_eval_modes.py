@@ -76,14 +76,14 @@ def test_oracle_aggregates_gold_evidence_with_decide():
     ]
 
     class Table:
-        probs = {"e1": [0.3, 0.1, 0.6], "e2": [0.8, 0.1, 0.1], "e3": [0.92, 0.05, 0.03], "e4": [0.02, 0.95, 0.03]}
+        probs = {"e1": [0.3, 0.1, 0.6], "e2": [0.88, 0.1, 0.02], "e3": [0.92, 0.05, 0.03], "e4": [0.02, 0.95, 0.03]}
 
         def predict(self, pairs, batch_size=32):
             return np.array([self.probs[e] for e, _ in pairs])
 
     preds = modes.oracle_predictions(Dataset("t", examples), Table())
     assert [(p.verdict, round(p.confidence, 2)) for p in preds] == [
-        ("SUPPORTED", 0.8), ("CONFLICTING", 0.92), ("NOT_ENOUGH_INFO", 1.0)
+        ("SUPPORTED", 0.88), ("CONFLICTING", 0.92), ("NOT_ENOUGH_INFO", 1.0)
     ]
 
 

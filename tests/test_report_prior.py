@@ -21,7 +21,7 @@ PRIOR = PriorFactCheck(id="https://f.example/caesar", score=0.93, rating="false"
 
 def result(priors=(PRIOR,)):
     claim = Claim(id="c1", text="Caesar smuggled 5,000 photographs out of Syria.")
-    return CheckResult(claim, "REFUTED", 0.8, [], "The figure disagrees.", {"verifier": "v"}, list(priors))
+    return CheckResult(claim, "REFUTED", 0.8, [], "The figure disagrees.", {"verifier": "v"}, fact_checked_before=list(priors))
 
 
 def test_record_carries_the_section_and_validates(tmp_path):
@@ -58,5 +58,5 @@ def test_html_and_markdown_show_the_earlier_fact_check_beside_the_verdict():
     assert "Fact-checked before" in page and 'href="https://f.example/caesar"' in page and "Pants on Fire!" in page
     assert "REFUTED" in page
     md = markdown_report([result()])
-    assert "**Fact-checked before**" in md and "[Caesar smuggled only 5,000 photographs.](https://f.example/caesar)" in md
+    assert "**Fact-checked before**" in md and "[Caesar smuggled only 5,000 photographs.](<https://f.example/caesar>)" in md
     assert "Fact-checked before" not in markdown_report([dataclasses.replace(result(), fact_checked_before=[])])

@@ -200,7 +200,8 @@ def test_article_from_a_url_records_url_and_fetch_time_and_cites_pages(server, p
     assert 2 in pages and None not in pages
     assert "report.pdf, p. 2" in markdown.read_text(encoding="utf-8") and "Article: " + f"{server.base}/article" in markdown.read_text(encoding="utf-8")
     page = html.read_text(encoding="utf-8")
-    assert "report.pdf, p. 2" in page and "report.pdf#page=2" in page and "Jane Reporter" in page
+    assert "report.pdf, p. 2" in page and "Jane Reporter" in page
+    assert "report.pdf#page=2" not in page  # a local file is cited, never linked (only http(s) addresses are)
 
 
 @pytest.mark.slow
