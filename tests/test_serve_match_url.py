@@ -150,10 +150,11 @@ def test_concurrent_requests_with_the_same_ids_keep_their_own_matches(checker, m
 
 
 def test_article_results_carry_earlier_fact_checks(client):
-    response = client.post("/v1/article", json={"text": ARTICLE})
+    response = client.post("/v1/article", json={"text": ARTICLE, "formats": ["html"]})
     assert response.status_code == 200, response.text
-    found = {r["claim"]["text"]: r.get("fact_checked_before", []) for r in response.json()["results"]}
+    found = {r["claim"]["text"]: r["fact_checked_before"] for r in response.json()["results"]}
     assert [m["id"] for m in found[LEAGUE]] == ["fc-league"]
+    assert "<b>Fact-checked before</b>" in response.json()["exports"]["html"]  # what the web page shows
 
 
 # URL input ------------------------------------------------------------------------------------------

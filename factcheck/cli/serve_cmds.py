@@ -38,7 +38,7 @@ def serve(
     ),
     max_body: int = typer.Option(_DEFAULTS.max_body, "--max-body", min=1024, help="Largest request body in bytes (413 above)."),
     max_claim_chars: int = typer.Option(_DEFAULTS.max_claim_chars, "--max-claim-chars", min=10, help="Longest claim in characters."),
-    max_claims: int = typer.Option(_DEFAULTS.max_claims, "--max-claims", min=1, help="Most claims per /v1/check request."),
+    max_claims: int = typer.Option(_DEFAULTS.max_claims, "--max-claims", min=1, help="Most claims per /v1/check or /v1/match request."),
     timeout: float = typer.Option(_DEFAULTS.timeout, "--timeout", min=1.0, help="Seconds per request before a 504."),
     batch_size: int = typer.Option(_DEFAULTS.max_batch, "--batch-size", min=1, help="Most claims per model call."),
     batch_wait_ms: float = typer.Option(
