@@ -223,9 +223,8 @@ def _router(service: CheckService, limits: ServeLimits) -> APIRouter:
     @router.post("/article", summary="Extract an article's check-worthy claims (text or HTML), then check them")
     async def article(body: ArticleRequest) -> JSONResponse:
         from factcheck.claims.clean import english_warning
-        from factcheck.report import record_of
-
         from factcheck.readers.web import source_of
+        from factcheck.report import record_of
 
         async def work() -> tuple[Any, list[CheckResult]]:
             doc = await _article_of(body, service)
