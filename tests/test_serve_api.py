@@ -99,7 +99,7 @@ def test_url_input_is_refused_until_a_reader_is_plugged_in(checker):
     with client_for(checker) as c:
         response = c.post("/v1/article", json={"url": "https://example.org/a"})
         assert response.status_code == 422 and "cannot fetch URLs" in response.json()["error"]
-        assert c.get("/v1/info").json()["features"] == {"article": True, "url": False}
+        assert c.get("/v1/info").json()["features"] == {"article": True, "url": False, "match": False}
     from factcheck.records import Document
 
     with client_for(checker, read_url=lambda url: Document(id="u", text=ARTICLE, source=url)) as c:

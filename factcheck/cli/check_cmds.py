@@ -19,21 +19,14 @@ FACTCHECKS_OPT = typer.Option(
         "index folder, when it exists); matches are reported as 'fact-checked before'."
     ),
 )
-PRIOR_K = 3  # earlier fact-checks shown per claim
 
 
 def _priors(store: Optional[Path], index: Optional[Path], claims, embedder=None) -> dict:
     """The earlier fact-checks of each claim, by claim id; {} when no fact-check store is given or found."""
-    from factcheck.factchecks import default_store_dir
-    from factcheck.factchecks.matcher import Matcher, prior_factchecks
+    from factcheck.factchecks.matcher import open_matcher, prior_factchecks
 
-    folder = store or default_store_dir(index)
-    if store is None and not (folder / "manifest.json").is_file():
-        return {}
-    matcher = Matcher(folder)
-    if embedder is not None and getattr(embedder, "name", None) == matcher.store.embedder_name:
-        matcher = Matcher(matcher.store, embedder=embedder)
-    return prior_factchecks(matcher, claims, PRIOR_K)
+    matcher = open_matcher(store, index, embedder)
+    return prior_factchecks(matcher, claims) if matcher is not None else {}
 
 
 def _with_priors(result, priors: dict):

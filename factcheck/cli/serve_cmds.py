@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import signal
 from pathlib import Path
 from typing import Iterator, List, Optional
 
 import typer
 
-from factcheck.cli.check_cmds import INDEX_OPT, VERIFIER_OPT
+from factcheck.cli.check_cmds import FACTCHECKS_OPT, INDEX_OPT, VERIFIER_OPT
 from factcheck.cli.common import app, guarded
 from factcheck.serve.limits import TOKEN_ENV, ServeLimits
 
@@ -28,12 +29,16 @@ def serve(
         None, "--token-file", help=f"File holding the API token (else ${TOKEN_ENV}); /v1/ then needs 'Authorization: Bearer <token>'."
     ),
     verifier: str = VERIFIER_OPT,
+    factchecks: Optional[Path] = FACTCHECKS_OPT,
+    offline: bool = typer.Option(
+        False, "--offline", help="Never touch the network: /v1/article refuses a 'url' with a JSON error instead of fetching it."
+    ),
     cors_origin: Optional[List[str]] = typer.Option(
         None, "--cors-origin", help="Allow browser pages from this origin (repeatable); CORS is off by default."
     ),
     max_body: int = typer.Option(_DEFAULTS.max_body, "--max-body", min=1024, help="Largest request body in bytes (413 above)."),
     max_claim_chars: int = typer.Option(_DEFAULTS.max_claim_chars, "--max-claim-chars", min=10, help="Longest claim in characters."),
-    max_claims: int = typer.Option(_DEFAULTS.max_claims, "--max-claims", min=1, help="Most claims per /v1/check request."),
+    max_claims: int = typer.Option(_DEFAULTS.max_claims, "--max-claims", min=1, help="Most claims per /v1/check or /v1/match request."),
     timeout: float = typer.Option(_DEFAULTS.timeout, "--timeout", min=1.0, help="Seconds per request before a 504."),
     batch_size: int = typer.Option(_DEFAULTS.max_batch, "--batch-size", min=1, help="Most claims per model call."),
     batch_wait_ms: float = typer.Option(
@@ -41,7 +46,10 @@ def serve(
     ),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn log level: critical, error, warning, info, debug."),
 ) -> None:
-    """Serve the HTTP API (/v1/check, /v1/article, /v1/search, /v1/info, /v1/health; docs at /docs) and the web page at /."""
+    """Serve the HTTP API (/v1/check, /v1/article, /v1/match, /v1/search, /v1/info, /v1/health; docs at /docs) and the web page at /.
+
+    /v1/article fetches a 'url' (unless --offline) with the CLI's timeout and size cap; with a fact-check store
+    (--factchecks), /v1/match answers and every result carries `fact_checked_before`."""
     from factcheck.serve.limits import is_loopback, read_token
     from factcheck.settings import default_index_dir
 
@@ -63,8 +71,11 @@ def serve(
                              'pip install "factcheck[serve]"') from None
     from factcheck.serve import create_app
 
-    service = _load(index or default_index_dir(), verifier, limits)
+    service = _load(index or default_index_dir(), verifier, limits, factchecks, offline)
+    store = service.matcher.store if service.matcher is not None else None
     typer.echo(f"factcheck serve: {service.checker.models.get('index', '')}; "
+               f"fact-checks: {f'{len(store):,} in {store.path}' if store else 'none'}; "
+               f"URLs: {'refused (--offline)' if offline else 'fetched'}; "
                f"token {'required' if token else 'off (loopback only)'}; http://{host}:{port}/ (API docs at /docs)", err=True)
     app_ = create_app(service, limits, token=token, cors_origins=tuple(cors_origin or ()))
     with _clean_exit_on_sigterm():
@@ -85,17 +96,26 @@ def _clean_exit_on_sigterm() -> Iterator[None]:
         typer.echo("factcheck serve: stopped on SIGTERM after finishing the requests in flight", err=True)
 
 
-def _load(index: Path, verifier: str, limits: ServeLimits):
-    """Loads the index and every model now, and runs each once, so the first request is not the slow one."""
+def _load(index: Path, verifier: str, limits: ServeLimits, factchecks: Optional[Path] = None, offline: bool = False):
+    """Loads the index, the fact-check store and every model now, and runs each once, so the first request is
+    not the slow one."""
     from factcheck.claims import ClaimExtractor
+    from factcheck.factchecks.matcher import open_matcher
     from factcheck.pipeline import Checker
     from factcheck.serve import CheckService
+    from factcheck.serve.service import fetch_article
     from factcheck.settings import limit_threads
 
     typer.echo("loading the index and the models ...", err=True)
     checker = Checker.from_index(index, verifier=verifier)
     limit_threads()  # after the index opened: a missing index fails before torch loads
+    matcher = open_matcher(factchecks, index, checker.embedder)
     extractor = ClaimExtractor()
     checker.check_one("The index and the models are loaded.")
     extractor.extract("The server started on Monday, and 3 models were loaded in 7 seconds, officials said.")
-    return CheckService(checker, extractor, max_batch=limits.max_batch, max_wait=limits.batch_wait)
+    if matcher is not None:
+        matcher.match("The index and the models are loaded.")
+    return CheckService(checker, extractor, max_batch=limits.max_batch, max_wait=limits.batch_wait,
+                        read_url=None if offline else functools.partial(fetch_article, timeout=limits.timeout),
+                        matcher=matcher)
+

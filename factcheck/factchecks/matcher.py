@@ -28,7 +28,10 @@ from factcheck.factchecks.records import FactCheck
 from factcheck.factchecks.store import FactCheckStore
 from factcheck.settings import MODELS_DIR
 
-__all__ = ["Query", "Match", "Matcher", "prior_factchecks", "MODES", "MATCH_THRESHOLD", "CANDIDATES", "RERANKER_PATH"]
+__all__ = [
+    "Query", "Match", "Matcher", "open_matcher", "prior_factchecks", "MODES", "MATCH_THRESHOLD", "CANDIDATES",
+    "RERANKER_PATH", "PRIOR_K",
+]
 
 MODES = ("rerank", "hybrid", "dense", "bm25")
 CANDIDATES = 50  # per retriever; the union (up to 150) is re-ranked
@@ -36,6 +39,7 @@ SAME_SPEAKER_DAYS = 30  # a claim with a speaker also gets that speaker's fact-c
 # CANDIDATES closest in meaning, and (with a date) the CANDIDATES nearest in time within this many days
 MATCH_THRESHOLD = 0.5  # re-ranker probability; measured in benchmarks/bench_claim_matching.py
 RERANKER_PATH = MODELS_DIR / "claim-matcher" / "reranker.json"
+PRIOR_K = 3  # earlier fact-checks attached to each checked claim (`check`, `article`, `serve`)
 
 
 @dataclass(frozen=True)
@@ -226,7 +230,20 @@ class Matcher:
         )
 
 
-def prior_factchecks(matcher: Matcher, claims: Sequence[Any], k: int = 3) -> dict[str, list[Any]]:
+def open_matcher(store: str | Path | None = None, index_dir: str | Path | None = None, embedder: Any = None) -> Matcher | None:
+    """The Matcher of `store`; without one, of the default store beside `index_dir` when it exists, else None.
+    `embedder` (the evidence index's) is reused when the store was embedded with the same model."""
+    from factcheck.factchecks.store import MANIFEST, default_store_dir
+
+    folder = Path(store) if store is not None else default_store_dir(index_dir)
+    if store is None and not (folder / MANIFEST).is_file():
+        return None
+    opened = FactCheckStore(folder)
+    same = embedder is not None and getattr(embedder, "name", None) == opened.embedder_name
+    return Matcher(opened, embedder=embedder if same else None)
+
+
+def prior_factchecks(matcher: Matcher, claims: Sequence[Any], k: int = PRIOR_K) -> dict[str, list[Any]]:
     """The earlier fact-checks (PriorFactCheck records, above the match threshold) of each Claim, by claim id."""
     from factcheck.records import PriorFactCheck
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hmac
 import logging
 from importlib import resources
@@ -22,7 +23,7 @@ from factcheck import __version__
 from factcheck.errors import FactcheckError, IndexError_, InputError, ModelError
 from factcheck.records import CheckResult, Claim, to_dict
 from factcheck.serve.limits import ServeLimits
-from factcheck.serve.schemas import ArticleRequest, CheckRequest, SearchRequest
+from factcheck.serve.schemas import ArticleRequest, CheckRequest, MatchRequest, SearchRequest
 from factcheck.serve.service import CheckService
 
 __all__ = ["create_app", "exports_of", "error_body"]
@@ -148,8 +149,8 @@ def _install_errors(app: FastAPI) -> None:
         return _error(500, f"internal error ({type(exc).__name__}); the server log has the details", "internal")
 
 
-def _claims_of(body: CheckRequest, limits: ServeLimits) -> list[Claim]:
-    """The request's claims, each within the length cap."""
+def _items_of(body: CheckRequest | MatchRequest, limits: ServeLimits) -> list[tuple[str, str, Any]]:
+    """The request's claims as (id, text, item), each within the length cap."""
     if (body.claim is None) == (body.claims is None):
         raise InputError("give either 'claim' (one text) or 'claims' (a list), not both or neither")
     items = [body.claim] if body.claim is not None else body.claims or []
@@ -158,7 +159,7 @@ def _claims_of(body: CheckRequest, limits: ServeLimits) -> list[Claim]:
     if len(items) > limits.max_claims:
         raise InputError(f"{len(items)} claims, over the {limits.max_claims}-claim limit per request; split them, "
                          "or check a large set with `factcheck check --claims FILE`")
-    claims = []
+    found = []
     for number, item in enumerate(items, 1):
         text = (item if isinstance(item, str) else item.text).strip()
         cid = item.id if not isinstance(item, str) and item.id else f"claim-{number}"
@@ -167,8 +168,25 @@ def _claims_of(body: CheckRequest, limits: ServeLimits) -> list[Claim]:
         if len(text) > limits.max_claim_chars:
             raise InputError(f"claim {number} is {len(text):,} characters, over the {limits.max_claim_chars:,}-"
                              "character limit; send one claim (a sentence or two) at a time")
-        claims.append(Claim(id=cid, text=text))
-    return claims
+        found.append((cid, text, item))
+    return found
+
+
+def _claims_of(body: CheckRequest, limits: ServeLimits) -> list[Claim]:
+    """The request's claims, each within the length cap."""
+    return [Claim(id=cid, text=text) for cid, text, _ in _items_of(body, limits)]
+
+
+def _queries_of(body: MatchRequest, limits: ServeLimits) -> list[Any]:
+    """The request's claims as matcher Queries (with speaker, date and context where given), as
+    `factcheck match --claims` reads its lines."""
+    from factcheck.factchecks.queries import query_of
+
+    queries = []
+    for number, (cid, text, item) in enumerate(_items_of(body, limits), 1):
+        extra = item.model_dump(exclude={"id", "text"}) if not isinstance(item, str) else {}
+        queries.append(query_of({**extra, "id": cid, "text": text}, f"claim {number}"))
+    return queries
 
 
 def _router(service: CheckService, limits: ServeLimits) -> APIRouter:
@@ -205,6 +223,7 @@ def _router(service: CheckService, limits: ServeLimits) -> APIRouter:
     @router.post("/article", summary="Extract an article's check-worthy claims (text or HTML), then check them")
     async def article(body: ArticleRequest) -> JSONResponse:
         from factcheck.claims.clean import english_warning
+        from factcheck.readers.web import source_of
         from factcheck.report import record_of
 
         async def work() -> tuple[Any, list[CheckResult]]:
@@ -213,14 +232,30 @@ def _router(service: CheckService, limits: ServeLimits) -> APIRouter:
             return doc, await service.check(claims)
 
         doc, results = await timed(work())
-        title = body.title or "Fact-check report"
+        fetched = source_of(doc)
+        if fetched is not None:  # recorded in each result, as `factcheck article URL` does
+            results = [dataclasses.replace(r, article=fetched) for r in results]
+        title = body.title or (f"Fact-check: {doc.title or doc.source}" if fetched else "Fact-check report")
         warnings = [w for w in (english_warning(doc.text, doc.source),) if w]
         if not results:
             warnings.append(f"{doc.source}: no check-worthy claims found")
-        return JSONResponse({"article": {"text": doc.text, "source": doc.source, "claims": len(results)},
+        return JSONResponse({"article": {"text": doc.text, "source": doc.source, "claims": len(results),
+                                         "fetched": to_dict(fetched) if fetched else None},
                              "warnings": warnings,
                              "results": [record_of(r) for r in results],
                              "exports": exports_of(results, body.formats, article=doc.text, title=title)})
+
+    @router.post("/match", summary="Earlier fact-checks of one claim or a list: `factcheck match --claims` lines")
+    async def match(body: MatchRequest) -> JSONResponse:
+        if service.matcher is None:
+            raise InputError("this server has no fact-check store; start it with --factchecks DIR "
+                             "(import fact-checks with: factcheck factchecks add FILE --store DIR)")
+        if body.k > limits.max_k:
+            raise InputError(f"k={body.k} is over the limit of {limits.max_k} matches per claim")
+        queries = _queries_of(body, limits)
+        found = await timed(service.run(service.matcher.match_many, queries, body.k, body.min_score))
+        return JSONResponse({"results": [{"id": q.id, "matches": [m.to_dict() for m in ms]}
+                                         for q, ms in zip(queries, found)]})
 
     @router.post("/search", summary="Hybrid search (dense + BM25) over the indexed corpus")
     async def search(body: SearchRequest) -> JSONResponse:
@@ -247,8 +282,8 @@ async def _article_of(body: ArticleRequest, service: CheckService) -> Any:
         raise InputError("this server checks claims only (no claim extractor); use /v1/check")
     if body.url is not None:
         if service.read_url is None:
-            raise InputError("this server cannot fetch URLs; paste the article's text in 'text' instead")
-        return await service.run(service.read_url, body.url)
+            raise InputError("this server cannot fetch URLs (it runs --offline); paste the article's text in 'text' instead")
+        return await service.fetch(body.url)
     return await service.run(article_from_text, body.text, "<request>", bool(body.html))
 
 

@@ -6,7 +6,9 @@ from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["ClaimIn", "CheckRequest", "ArticleRequest", "SearchRequest", "Format", "FORMATS"]
+__all__ = [
+    "ClaimIn", "CheckRequest", "ArticleRequest", "SearchRequest", "MatchClaimIn", "MatchRequest", "Format", "FORMATS",
+]
 
 Format = Literal["jsonl", "html", "markdown", "claimreview", "fever"]
 FORMATS = ("jsonl", "html", "markdown", "claimreview", "fever")
@@ -48,3 +50,23 @@ class SearchRequest(_Body):
 
     query: str
     k: int = Field(5, ge=1, description="Passages to return (at most the server's max_k).")
+
+
+class MatchClaimIn(ClaimIn):
+    """A claim to match, with what is known around it (as a `factcheck match --claims` line)."""
+
+    speaker: str = Field("", max_length=200, description="Who made the claim: their fact-checks rank higher.")
+    date: Optional[str] = Field(None, max_length=100, description="When the claim was made, e.g. 2019-10-22.")
+    context: str = Field("", max_length=2000, description="The text before the claim.")
+
+
+class MatchRequest(_Body):
+    """One claim (`claim`) or a list (`claims`: texts or {id, text, speaker, date, context}) to look up in the
+    server's fact-check store."""
+
+    claim: Optional[str] = Field(None, description="One claim to match.")
+    claims: Optional[list[Union[str, MatchClaimIn]]] = Field(None, description="Several claims, matched together.")
+    k: int = Field(10, ge=1, description="Most matches listed per claim (at most the server's max_k).")
+    min_score: Optional[float] = Field(
+        None, ge=0.0, le=1.0, description="Lowest score listed (default: the measured match threshold; 0 lists the top k)."
+    )
