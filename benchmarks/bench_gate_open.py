@@ -33,12 +33,18 @@ HEADING = "## Relevance gate, end to end"
 
 def verdict_at(result, gate: float, refute: float = REFUTE_THRESHOLD, conflict: float = CONFLICT_THRESHOLD) -> str:
     """The verdict of a checked claim had the gate, refute and conflict thresholds been these."""
+    return decide(adjusted_at(result, gate), refute=refute, conflict=conflict).verdict
+
+
+def adjusted_at(result, gate: float) -> list[tuple[float, float, float]]:
+    """A checked claim's per-evidence probabilities after the relevance gate `gate` and the numeric checks,
+    recomputed from the recorded model probabilities, checks and similarities."""
     adjusted = []
     for e in result.evidence:
         model = (e.probs["model_entailment"], e.probs["model_contradiction"], e.probs["model_neutral"])
         check = NumericCheck(**e.numeric)
         adjusted.append(adjust_probs(model, check, is_relevant(e.scores.get("similarity", 1.0), check, gate))[0])
-    return decide(adjusted, refute=refute, conflict=conflict).verdict
+    return adjusted
 
 
 def check_with_gate_off(data, verifier, work_dir: Path) -> list:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-from bench_gate_open import check_with_gate_off  # noqa: E402
+from bench_gate_open import adjusted_at, check_with_gate_off  # noqa: E402
 from docs_section import run_args, write_section  # noqa: E402
 
 from factcheck.verify.aggregate import (  # noqa: E402
@@ -31,10 +31,8 @@ from factcheck.verify.aggregate import (  # noqa: E402
     REFUTE_THRESHOLD,
     SUPPORT_MIN_WORDS,
     SUPPORT_THRESHOLD,
-    adjust_probs,
     claim_words,
     decide,
-    is_relevant,
 )
 from factcheck.evidence import shared_words  # noqa: E402
 from factcheck.verify.numeric import NumericCheck  # noqa: E402
@@ -44,16 +42,6 @@ OVERLAPS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)  # share of the claim's content words 
 SUPPORTS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
 REFUTES = (0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98)
 TARGET = 0.85
-
-
-def adjusted_of(result) -> list[tuple[float, float, float]]:
-    """The per-evidence probabilities after the default gate and the numeric checks."""
-    out = []
-    for e in result.evidence:
-        model = (e.probs["model_entailment"], e.probs["model_contradiction"], e.probs["model_neutral"])
-        check = NumericCheck(**e.numeric)
-        out.append(adjust_probs(model, check, is_relevant(e.scores.get("similarity", 1.0), check, MIN_SIMILARITY))[0])
-    return out
 
 
 def words_of(result) -> list[float]:
@@ -109,7 +97,7 @@ def main() -> None:
         data = makers[name]()
         results = cached_results(data, verifier, args.work_dir)
         gold = [ex.label for ex in data.examples]
-        adjusted = [adjusted_of(r) for r in results]
+        adjusted = [adjusted_at(r, MIN_SIMILARITY) for r in results]
         words = [words_of(r) for r in results]
         label = f"{data.name} ({len(gold)})"
         for t in SUPPORTS:
