@@ -24,15 +24,20 @@ def default_index_dir() -> Path:
 
 
 def limit_threads() -> int:
-    """Sets torch's intra-op threads for query-time work to $FACTCHECK_THREADS (default: all cores) and
-    returns it.
+    """Sets the intra-op threads for query-time work to $FACTCHECK_THREADS (default: all cores) and returns it:
+    torch's when it is loaded, else OMP_NUM_THREADS for when it loads (the int8 path never imports torch;
+    onnxruntime reads $FACTCHECK_THREADS itself).
 
     On an idle 2-core machine two threads check claims 1.8x faster than one (docs/benchmarks.md); on a
     machine whose cores are busy with other work, extra threads oversubscribe them (one MiniLM query
     took 409 ms on 2 threads against 17 ms on 1 with five jobs running): set FACTCHECK_THREADS=1 there.
     """
-    import torch
+    import sys
 
     threads = max(1, int(os.environ.get("FACTCHECK_THREADS", os.cpu_count() or 1)))
-    torch.set_num_threads(threads)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(threads)
+    else:
+        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     return threads

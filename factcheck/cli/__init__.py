@@ -13,7 +13,7 @@ from factcheck.cli.common import app, train_app  # noqa: E402
 
 # Command modules register themselves on `app` / `train_app` when imported.
 from factcheck.cli import index_cmds, claims_cmds, verify_cmds, check_cmds, review_cmds, eval_cmds, factcheck_cmds  # noqa: E402,F401
-from factcheck.cli import serve_cmds  # noqa: E402,F401
+from factcheck.cli import quantize_cmds, serve_cmds  # noqa: E402,F401
 
 __all__ = ["app", "train_app", "main"]
 

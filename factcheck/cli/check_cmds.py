@@ -7,9 +7,10 @@ from typing import Optional
 
 import typer
 
-from factcheck.cli.common import OFFLINE_HELP, app, echo_json, guarded
+from factcheck.cli.common import OFFLINE_HELP, PRECISION_OPT, app, echo_json, guarded
 from factcheck.cli.index_cmds import RAY_ADDRESS_HELP, RAY_HELP
 from factcheck.settings import default_index_dir, limit_threads
+from factcheck.quantized import Precision
 
 INDEX_OPT = typer.Option(None, "--index", help="Index folder (default: $FACTCHECK_INDEX or .factcheck/index).")
 VERIFIER_OPT = typer.Option("bundled", "--verifier", help="Verdict model: 'bundled' or a Hugging Face NLI model name/path.")
@@ -94,6 +95,7 @@ def check(
     ray_address: Optional[str] = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),
     ray_actors: Optional[int] = typer.Option(None, "--ray-actors", min=1, help="Ray checker actors (default: one per CPU)."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of readable text."),
+    precision: Precision = PRECISION_OPT,
 ) -> None:
     """Check one claim, or every claim in a claims JSONL file (resumable: rerun to continue)."""
     from factcheck.claims.io import check_claim_text
@@ -196,6 +198,7 @@ def article(
     batch_size: int = typer.Option(16, "--batch-size", min=1, help="Claims per model batch."),
     offline: bool = typer.Option(False, "--offline", help=OFFLINE_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary instead of readable text."),
+    precision: Precision = PRECISION_OPT,
 ) -> None:
     """Extract an article's check-worthy claims (from a file or a web page), then check each against the index."""
     from factcheck.claims import ClaimExtractor

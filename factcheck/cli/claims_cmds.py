@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-from factcheck.cli.common import OFFLINE_HELP, app, echo_json, guarded, train_app
+from factcheck.cli.common import OFFLINE_HELP, PRECISION_OPT, app, echo_json, guarded, train_app
+from factcheck.quantized import Precision
 
 __all__ = ["extract", "train_checkworthiness_cmd"]
 
@@ -32,6 +33,7 @@ def extract(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write claims JSONL here (atomically)."),
     offline: bool = typer.Option(False, "--offline", help=OFFLINE_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the claims as JSON."),
+    precision: Precision = PRECISION_OPT,
 ) -> None:
     """Extract the check-worthy, standalone claims of a news article (a file, a web page, or stdin), most worth
     checking first (claims that need context they do not carry come last, marked needs_context)."""

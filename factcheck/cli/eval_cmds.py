@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-from factcheck.cli.common import app, echo_json, guarded
+from factcheck.cli.common import PRECISION_OPT, app, echo_json, guarded
+from factcheck.quantized import Precision
 
 FORMATS = ("scifact", "fever", "climate-fever", "jsonl", "claims")
 
@@ -30,6 +31,7 @@ def eval_(
     markdown: Optional[Path] = typer.Option(None, "--markdown", help="Also write the report as Markdown here."),
     reliability: Optional[Path] = typer.Option(None, "--reliability", help="Also draw a reliability diagram (PNG) here."),
     predictions: Optional[Path] = typer.Option(None, "--predictions", help="Also write per-claim predictions (JSONL) here."),
+    precision: Precision = PRECISION_OPT,
 ) -> None:
     """Evaluate on a public data set: verdict accuracy/F1/ECE, retrieval nDCG@10/recall/MRR, FEVER score."""
     import json

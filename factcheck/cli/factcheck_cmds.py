@@ -8,7 +8,8 @@ from typing import List, Optional
 
 import typer
 
-from factcheck.cli.common import app, echo_json, guarded, train_app
+from factcheck.cli.common import PRECISION_OPT, app, echo_json, guarded, train_app
+from factcheck.quantized import Precision
 
 __all__ = ["factchecks_app", "add", "info", "match", "train_claim_matcher_cmd"]
 
@@ -25,6 +26,7 @@ def add(
     store: Optional[Path] = typer.Option(None, "--store", help=STORE_HELP),
     publisher: str = typer.Option("", "--publisher", help="Publisher of JSONL records that do not name one (e.g. Snopes)."),
     as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
+    precision: Precision = PRECISION_OPT,
 ) -> None:
     """Import fact-checks into the store: new ones are added, ones already stored (same id or URL) updated."""
     from factcheck.errors import InputError
@@ -90,6 +92,7 @@ def match(
     speaker: str = typer.Option("", "--speaker", help="Who made the claim (one claim): their fact-checks rank higher."),
     date: Optional[str] = typer.Option(None, "--date", help="When the claim was made (one claim), e.g. 2019-10-22."),
     as_json: bool = typer.Option(False, "--json", help="Print the matches as JSON."),
+    precision: Precision = PRECISION_OPT,
 ) -> None:
     """Find earlier fact-checks of a claim (or of each claim in a file): rating, link and match score."""
     from factcheck.errors import InputError

@@ -8,7 +8,8 @@ from typing import List, Optional
 
 import typer
 
-from factcheck.cli.common import OFFLINE_HELP, app, echo_json, guarded
+from factcheck.cli.common import OFFLINE_HELP, PRECISION_OPT, app, echo_json, guarded
+from factcheck.quantized import Precision
 
 __all__ = ["index", "search", "info"]
 
@@ -39,6 +40,7 @@ def index(
     ray_address: Optional[str] = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),
     ray_actors: Optional[int] = typer.Option(None, "--ray-actors", min=1, help="Ray embedder actors (default: one per CPU)."),
     as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
+    precision: Precision = PRECISION_OPT,
 ) -> None:
     """Index (or re-index) a reference corpus of files, folders and web pages: only new or changed documents are embedded."""
     import warnings
@@ -99,6 +101,7 @@ def search(
         None, "--nprobe", min=1, help="IVF indexes: lists probed per query (default: the index's; more = slower, exacter)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the hits as JSON."),
+    precision: Precision = PRECISION_OPT,
 ) -> None:
     """Search the indexed corpus and print the best passages."""
     from factcheck.records import to_dict

@@ -11,8 +11,9 @@ from typing import Iterator, List, Optional
 import typer
 
 from factcheck.cli.check_cmds import FACTCHECKS_OPT, INDEX_OPT, VERIFIER_OPT
-from factcheck.cli.common import app, guarded
+from factcheck.cli.common import PRECISION_OPT, app, guarded
 from factcheck.serve.limits import TOKEN_ENV, ServeLimits
+from factcheck.quantized import Precision
 
 __all__ = ["serve"]
 
@@ -45,6 +46,7 @@ def serve(
         _DEFAULTS.batch_wait * 1000, "--batch-wait-ms", min=0.0, help="How long a request waits for others to share its model call."
     ),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn log level: critical, error, warning, info, debug."),
+    precision: Precision = PRECISION_OPT,
 ) -> None:
     """Serve the HTTP API (/v1/check, /v1/article, /v1/match, /v1/search, /v1/info, /v1/health; docs at /docs) and the web page at /.
 

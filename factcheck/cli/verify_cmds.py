@@ -11,7 +11,8 @@ from typing import Optional
 
 import typer
 
-from factcheck.cli.common import app, echo_json, guarded, train_app
+from factcheck.cli.common import PRECISION_OPT, app, echo_json, guarded, train_app
+from factcheck.quantized import Precision
 
 __all__ = ["verify", "train_verifier", "train_verdict_confidence"]
 
@@ -23,6 +24,7 @@ def verify(
     claim: str = typer.Argument(..., help="The claim to check against it (hypothesis)."),
     model: str = typer.Option("bundled", "--model", help="Verifier: 'bundled', a model folder, or a Hugging Face NLI model name."),
     as_json: bool = typer.Option(False, "--json", help="Print the stance and probabilities as JSON."),
+    precision: Precision = PRECISION_OPT,
 ) -> None:
     """Say whether the evidence entails, contradicts or is neutral to the claim (calibrated probabilities)."""
     from factcheck.errors import InputError

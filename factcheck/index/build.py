@@ -38,7 +38,8 @@ from factcheck.settings import default_index_dir
 
 __all__ = ["BuildStats", "build_index", "EMBED_CHUNK"]
 
-EMBED_CHUNK = 8192  # passages read back from the store and encoded per step
+EMBED_CHUNK = 8192  # passages read back from the store per step
+PROGRESS_STEP = 256  # passages encoded between progress updates (about 10 s on 2 cores)
 _LOCK_FILE = ".lock"
 _WRITE_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
 GENERATION_NAME = re.compile(r"gen-\d{8}T\d{6}-[0-9a-f]{8}")  # the only folders a build creates, or deletes
@@ -233,7 +234,8 @@ def _write_vectors(
     fresh = np.flatnonzero(sources < 0)
     # An embedder may encode many rows itself (factcheck.scale.ray_index: Ray actors, shards merged here).
     encode_rows = getattr(model, "encode_rows", None) or functools.partial(_encode_rows, model)
-    with tqdm(total=len(fresh), desc="embedding", unit="passage", disable=not progress or not len(fresh)) as bar:
+    with tqdm(total=len(fresh), desc="embedding", unit="passage", disable=not progress or not len(fresh),
+              smoothing=0.1) as bar:
         for rows, encoded in encode_rows(store, fresh, batch_size) if len(fresh) else ():
             encoded = np.ascontiguousarray(encoded, np.float32)
             faiss.normalize_L2(encoded)
@@ -245,10 +247,15 @@ def _write_vectors(
 
 
 def _encode_rows(model: Any, store: Store, rows: np.ndarray, batch_size: int) -> Iterator[tuple[np.ndarray, Any]]:
-    """Encodes the given passages in this process, EMBED_CHUNK at a time: yields (row ids, vectors)."""
+    """Encodes the given passages in this process: reads EMBED_CHUNK at a time, sorts them by length (less
+    padding) and yields (row ids, vectors) every PROGRESS_STEP passages, so the progress bar moves per step."""
     for start in range(0, len(rows), EMBED_CHUNK):
         chunk = rows[start : start + EMBED_CHUNK]
-        yield chunk, model.encode(store.passage_texts(chunk), batch_size=batch_size)
+        texts = store.passage_texts(chunk)
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        for step in range(0, len(order), PROGRESS_STEP):
+            part = order[step : step + PROGRESS_STEP]
+            yield chunk[part], model.encode([texts[i] for i in part], batch_size=batch_size)
 
 
 def _manifest(
@@ -262,6 +269,7 @@ def _manifest(
         "factcheck_version": __version__,
         "generation": generation.name,
         "embedder": model.name,
+        "precision": str(getattr(model, "precision", "fp32")),
         "dim": int(model.dim),
         "normalization": "l2",
         "metric": "inner_product",
@@ -287,10 +295,12 @@ def _manifest(
 class _LazyEmbedder:
     """An embedder by name that loads its model only when a passage needs encoding."""
 
-    def __init__(self, name: str, known_dim: int | None = None, index: Index | None = None):
+    def __init__(self, name: str, known_dim: int | None = None, index: Index | None = None,
+                 precision: str | None = None):
         self.name = name
         self._dim = known_dim
         self._index = index  # the index whose embedder this is, when the user named none
+        self._precision = precision
         self._model: Any = None
 
     @property
@@ -299,8 +309,18 @@ class _LazyEmbedder:
         if self._model is None:
             from factcheck.embed import load_embedder
 
-            self._model = self._index.load_embedder() if self._index is not None else load_embedder(self.name)
+            self._model = (self._index.load_embedder(self._precision) if self._index is not None
+                           else load_embedder(self.name, precision=self._precision))
         return self._model
+
+    @property
+    def precision(self) -> str:
+        """The precision the vectors are encoded at ("int8" or "fp32"), without loading the model."""
+        if self._model is not None:
+            return str(getattr(self._model, "precision", "fp32"))
+        from factcheck.embed import embedder_precision
+
+        return embedder_precision(self.name, self._precision)
 
     @property
     def dim(self) -> int:
@@ -319,8 +339,11 @@ def _resolve_embedder(embedder: Any, old: Index | None) -> Any:
     if embedder is not None and not isinstance(embedder, str):
         return embedder
     name = canonical_name(embedder or (old.embedder_name if old is not None else DEFAULT_EMBEDDER))
-    known = int(old.manifest["dim"]) if old is not None and old.embedder_name == name else None
-    return _LazyEmbedder(name, known, old if embedder is None else None)
+    same = old is not None and old.embedder_name == name
+    known = int(old.manifest["dim"]) if same else None
+    # re-indexing keeps the index's precision unless --precision (or $FACTCHECK_PRECISION) asks otherwise
+    precision = os.environ.get("FACTCHECK_PRECISION") or (old.precision if same else None)
+    return _LazyEmbedder(name, known, old if embedder is None else None, precision)
 
 
 def _can_reuse(old: Index, model: Any) -> bool:
@@ -328,6 +351,7 @@ def _can_reuse(old: Index, model: Any) -> bool:
     manifest = old.manifest
     return (
         manifest["embedder"] == model.name
+        and manifest.get("precision", "fp32") == getattr(model, "precision", "fp32")
         and int(manifest["dim"]) == int(model.dim)
         and manifest.get("passage_chars") == PASSAGE_CHARS
         and manifest.get("passage_overlap") == PASSAGE_OVERLAP

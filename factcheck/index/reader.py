@@ -60,14 +60,22 @@ class Index:
             f"--embedder {name}, or search with --embedder {self.embedder_name}"
         )
 
-    def load_embedder(self) -> Any:
-        """Loads the embedder this index was built with; one that cannot be loaded here is an index problem
-        (exit 4): the index needs rebuilding with an embedder this machine has."""
+    @property
+    def precision(self) -> str:
+        """The precision its vectors were encoded at: "fp32", or "int8" (indexes from before int8 are fp32)."""
+        return str(self.manifest.get("precision", "fp32"))
+
+    def load_embedder(self, precision: str | None = None) -> Any:
+        """Loads the embedder this index was built with, at `precision` (default: $FACTCHECK_PRECISION, else
+        auto). Queries encoded at int8 search an fp32 index as well as fp32 ones do (SciFact nDCG@10 within
+        0.001; docs/benchmarks.md, "Quantised encoders"), so either precision reads either index. One that
+        cannot be loaded here is an index problem (exit 4): the index needs rebuilding with an embedder this
+        machine has."""
         from factcheck.embed import embedder_installed, load_embedder
         from factcheck.errors import ModelError
 
         try:
-            return load_embedder(self.embedder_name)
+            return load_embedder(self.embedder_name, precision=precision)
         except ModelError as exc:
             if not embedder_installed(self.embedder_name):
                 raise IndexError_(f"{self.path}: {self.embedder_warning()}") from None
@@ -144,7 +152,8 @@ class Index:
 
     def info(self) -> dict[str, Any]:
         """What the index holds: the manifest plus its folder."""
-        return {"path": str(self.path), **{k: v for k, v in self.manifest.items() if k != "files"}}
+        return {"path": str(self.path), "precision": self.precision,
+                **{k: v for k, v in self.manifest.items() if k != "files"}}
 
     def close(self) -> None:
         """Closes the store (vectors and FAISS are released with the object)."""

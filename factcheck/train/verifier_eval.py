@@ -190,4 +190,8 @@ def install(model_dir: Path, dest: Path | None = None) -> Path:
         dest.rename(old)
     tmp.rename(dest)
     shutil.rmtree(old, ignore_errors=True)
+    if dest == BUNDLED_DIR:  # the int8 copy follows the model it was made from (factcheck train quantize)
+        from factcheck.train.quantize import build_verifier
+
+        build_verifier()
     return dest

@@ -16,10 +16,10 @@ class Verifier(Protocol):
     def predict(self, pairs: Sequence[tuple[str, str]], batch_size: int = 32) -> Any: ...
 
 
-def _bundled(device: str | None = None) -> Verifier:
+def _bundled(device: str | None = None, precision: str | None = None) -> Verifier:
     from factcheck.verify.nli import load_bundled
 
-    return load_bundled(device=device)
+    return load_bundled(device=device, precision=precision)
 
 
 VERIFIERS: dict[str, Callable[..., Verifier]] = {"bundled": _bundled, "default": _bundled}
@@ -30,9 +30,15 @@ def register_verifier(name: str, factory: Callable[..., Verifier]) -> None:
     VERIFIERS[name] = factory
 
 
-def load_verifier(name: str = "bundled", device: str | None = None) -> Verifier:
+def load_verifier(name: str = "bundled", device: str | None = None, precision: str | None = None) -> Verifier:
     """A registered verifier by name, else any Hugging Face sequence-classification NLI model
-    (or sentence-transformers CrossEncoder) by local path or hub name."""
+    (or sentence-transformers CrossEncoder) by local path or hub name. `precision`: "auto" (default, or
+    $FACTCHECK_PRECISION; int8 for the bundled model on a CPU), "int8" or "fp32"."""
+    from factcheck.quantized import resolve_precision
+
+    if name in ("bundled", "default"):
+        return VERIFIERS[name](device=device, precision=precision)
+    resolve_precision(precision, None, name)  # int8 asked of a model that has none: one clear error
     if name in VERIFIERS:
         return VERIFIERS[name](device=device)
     from factcheck.verify.nli import NLIVerifier

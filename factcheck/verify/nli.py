@@ -15,7 +15,7 @@ from factcheck.settings import MODELS_DIR
 if TYPE_CHECKING:
     from factcheck.verify.calibration import VerdictCalibration
 
-__all__ = ["BUNDLED_DIR", "NLIVerifier", "load_bundled", "stance_columns"]
+__all__ = ["BUNDLED_DIR", "NLIVerifier", "OnnxVerifier", "load_bundled", "stance_columns"]
 
 BUNDLED_DIR = MODELS_DIR / "verifier"
 _ALIASES = {
@@ -57,6 +57,8 @@ def _read_verdict_calibration(path: Path) -> "VerdictCalibration | None":
 class NLIVerifier:
     """A sequence-classification NLI model, loaded once; `predict` returns calibrated
     probabilities in STANCES column order for (premise/evidence, hypothesis/claim) pairs."""
+
+    precision = "fp32"
 
     def __init__(self, model: str | Path, device: str | None = None, temperature: float | None = None,
                  name: str | None = None, max_length: int | None = None):
@@ -120,11 +122,55 @@ class NLIVerifier:
         return softmax(self.logits(pairs, batch_size), self.temperature).astype("float32")
 
 
-def load_bundled(device: str | None = None) -> NLIVerifier:
-    """The verdict model that ships inside the package (offline)."""
+class OnnxVerifier:
+    """The bundled verdict model as int8 ONNX, run with onnxruntime; it shares the fp32 model's name,
+    temperature and verdict calibration (its probabilities agree with fp32 within the tolerances in
+    docs/benchmarks.md, "Quantised encoders")."""
+
+    precision = "int8"
+
+    def __init__(self, folder: Path | None = None, model_dir: Path = BUNDLED_DIR):
+        from factcheck.quantized import VERIFIER_INT8_DIR, OnnxEncoder
+
+        calibration = _read_calibration(model_dir)
+        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+        self.name = f"{calibration.get('name') or model_dir.name}-int8"
+        self.temperature = float(calibration.get("temperature", 1.0))
+        self.columns = stance_columns(config["id2label"], str(model_dir))
+        self.encoder = OnnxEncoder(folder or VERIFIER_INT8_DIR)
+        self.max_length = self.encoder.max_length
+        self.verdict_calibration = _read_verdict_calibration(model_dir)
+
+    def logits(self, pairs: Sequence[tuple[str, str]], batch_size: int = 32):
+        """Raw logits, shape (n, 3), in STANCES column order (before temperature scaling)."""
+        import numpy as np
+
+        pairs = list(pairs)
+        if not pairs:
+            return np.zeros((0, 3), dtype=np.float32)
+        rows = self.encoder.run([p[0] for p in pairs], [p[1] for p in pairs], batch_size=batch_size)
+        return rows[:, self.columns]
+
+    def predict(self, pairs: Sequence[tuple[str, str]], batch_size: int = 32):
+        """Calibrated probabilities, shape (n, 3), columns in STANCES order."""
+        from factcheck.verify.calibration import softmax
+
+        return softmax(self.logits(pairs, batch_size), self.temperature).astype("float32")
+
+
+def load_bundled(device: str | None = None, precision: str | None = None) -> "NLIVerifier | OnnxVerifier":
+    """The verdict model that ships inside the package (offline): int8 ONNX on the CPU by default
+    (`precision` "auto", or $FACTCHECK_PRECISION), the fp32 model with "fp32" or on a GPU."""
+    from factcheck.embed import gpu_present
+    from factcheck.quantized import VERIFIER_INT8_DIR, resolve_precision
+
     if not (BUNDLED_DIR / "config.json").is_file():
         raise ModelError(
             f"the bundled verifier is missing at {BUNDLED_DIR}; reinstall factcheck, or build it with "
             "`factcheck train verifier --install`"
         )
+    on_gpu = device not in (None, "cpu") or gpu_present()
+    source = _read_calibration(BUNDLED_DIR).get("name")
+    if resolve_precision(precision, None if on_gpu else VERIFIER_INT8_DIR, "bundled", source) == "int8":
+        return OnnxVerifier()
     return NLIVerifier(BUNDLED_DIR, device=device)

