@@ -98,6 +98,7 @@ class OnnxEmbedder:
         from factcheck.quantized import EMBEDDER_INT8_DIR, OnnxEncoder
 
         self.encoder = OnnxEncoder(folder or EMBEDDER_INT8_DIR)
+        self.precision = self.encoder.meta.get("precision", "int8")
         self.dim = int(self.encoder.session.get_outputs()[0].shape[-1] or 384)
 
     def encode(self, texts: Sequence[str], batch_size: int = 64, progress: bool = False):

@@ -76,7 +76,7 @@ class OnnxEncoder:
     """One ONNX model and its tokenizer: `run(texts)` or `run(texts, pairs)` returns the model's output rows.
 
     Inputs are sorted by length and padded per batch to their longest member, so short texts do not pay for long
-    ones."""
+    ones (batches only for fp32 graphs; see `run`)."""
 
     def __init__(self, folder: Path, threads: int | None = None):
         self.folder = Path(folder)
@@ -90,7 +90,10 @@ class OnnxEncoder:
             # as many threads as torch would use: $FACTCHECK_THREADS, else every core
             options.intra_op_num_threads = threads or int(os.environ.get("FACTCHECK_THREADS") or os.cpu_count() or 1)
             options.inter_op_num_threads = 1
-            self.session = ort.InferenceSession(str(self.folder / INT8_FILE), options,
+            # idle worker threads sleep instead of spinning, as OMP_WAIT_POLICY=PASSIVE does for torch: spinning
+            # threads steal the cores that other work (spaCy, FAISS, other processes) needs
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            self.session = ort.InferenceSession(str(self.folder / meta.get("file", INT8_FILE)), options,
                                                 providers=["CPUExecutionProvider"])
             self.tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
         except Exception as exc:  # noqa: BLE001 - any load failure becomes one clear line
@@ -103,9 +106,15 @@ class OnnxEncoder:
         self.inputs = {node.name for node in self.session.get_inputs()}
 
     def run(self, texts: Sequence[str], pairs: Sequence[str] | None = None, batch_size: int = 32, progress=None):
-        """The output rows for `texts` (or for (texts[i], pairs[i]) pairs), in input order, as float32."""
+        """The output rows for `texts` (or for (texts[i], pairs[i]) pairs), in input order, as float32.
+
+        An int8 model runs each input alone: its activations are quantised per call, over the whole batch, so in
+        a batch one text's output would depend on the texts beside it. Alone, each output is the same in every
+        run, and no padding is computed (on 2 cores this used less CPU time than batches of 32 or 64)."""
         import numpy as np
 
+        if self.meta.get("precision") == "int8":
+            batch_size = 1
         items = list(zip(texts, pairs)) if pairs is not None else list(texts)
         encoded = self.tokenizer.encode_batch(items)
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].ids))

@@ -129,12 +129,12 @@ class ClaimExtractor:
         """Builds the standalone claims of one sentence."""
         drop = question_clauses(item.doc) if self.check_context else set()
         texts = standalone_claims(item.doc, context, drop) or [item.sentence.text]
-        parsed = list(self.nlp.pipe(texts))
+        parsed = self._parse(texts, item.doc)
         flags = [False] * len(texts)
         if self.check_context:
             standings = [stand_alone(doc, previous, self.nlp) for doc in parsed]
             texts, flags = [s.text for s in standings], [s.needs_context for s in standings]
-            parsed = [doc if doc.text == text else self.nlp(text) for doc, text in zip(parsed, texts)]
+            parsed = [doc if doc.text == text else self._parse([text], doc)[0] for doc, text in zip(parsed, texts)]
         return [
             Claim(
                 id=f"s{number + 1:03d}" + (f".{part + 1}" if len(texts) > 1 else ""),
@@ -152,6 +152,12 @@ class ClaimExtractor:
             )
             for part, (text, doc, flag) in enumerate(zip(texts, parsed, flags))
         ]
+
+
+    def _parse(self, texts: list[str], known: Any) -> list[Any]:
+        """Parses texts, reusing `known` (a parse already made) for a text equal to its text."""
+        fresh = iter(self.nlp.pipe([t for t in texts if t != known.text]))
+        return [known if text == known.text else next(fresh) for text in texts]
 
 
 def _looks_like_path(text: str) -> bool:

@@ -121,7 +121,9 @@ def split_sentences(nlp: Any, text: str, blocks: Sequence[tuple[int, int]]) -> l
     """Splits each body block of `text` into sentences with spans into `text`."""
     sentences: list[Sentence] = []
     spans = [(number, piece) for number, (a, b) in enumerate(blocks) for piece in parse_pieces(text, a, b)]
-    for (number, block), doc in zip(spans, nlp.pipe(text[a:b] for _, (a, b) in spans)):
+    # only the parser sets sentence boundaries: the tagger, lemmatizer and NER run later, on each sentence
+    unused = [name for name in nlp.pipe_names if name not in ("tok2vec", "parser", "senter", "sentencizer")]
+    for (number, block), doc in zip(spans, nlp.pipe((text[a:b] for _, (a, b) in spans), disable=unused)):
         offset = block[0]
         pieces = [_strip_span(text, offset + s.start_char, offset + s.end_char) for s in doc.sents]
         for start, end in _merge_pieces([p for p in pieces if p[1] > p[0]], text):

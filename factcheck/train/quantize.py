@@ -81,8 +81,9 @@ def quantize_int8(fp32_file: Path, out_file: Path, per_channel: bool = True) -> 
 
 
 def _build(model_dir: Path, folder: Path, kind: str, max_length: int, source: str, optimise: bool = True,
-           per_channel: bool = True) -> Path:
-    """Exports, fuses and quantises one model into `folder` (model-int8.onnx, tokenizer.json, meta), atomically."""
+           per_channel: bool = True, quantize: bool = True) -> Path:
+    """Exports, fuses and quantises one model into `folder` (model-int8.onnx, tokenizer.json, meta), atomically;
+    with quantize=False the fused fp32 graph instead (model-fp32.onnx: for benchmarks)."""
     config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
     folder.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder.parent, prefix=f".{folder.name}-") as tmp:
@@ -94,18 +95,24 @@ def _build(model_dir: Path, folder: Path, kind: str, max_length: int, source: st
             graph = work / "fused.onnx"
         out = work / "out"
         out.mkdir()
-        quantize_int8(graph, out / INT8_FILE, per_channel=per_channel)
+        name = INT8_FILE if quantize else "model-fp32.onnx"
+        if quantize:
+            quantize_int8(graph, out / name, per_channel=per_channel)
+        else:
+            shutil.copy2(graph, out / name)
         shutil.copy2(model_dir / "tokenizer.json", out / "tokenizer.json")
-        meta = {"kind": kind, "source": source, "max_length": max_length, "precision": "int8",
-                "recipe": {"opset": OPSET, "fused": optimise, "weights": "int8 per channel" if per_channel else
-                           "int8 per tensor", "activations": "uint8, dynamic"}}
+        weights = ("int8 per channel" if per_channel else "int8 per tensor") if quantize else "fp32"
+        meta = {"kind": kind, "source": source, "file": name, "max_length": max_length,
+                "precision": "int8" if quantize else "fp32",
+                "recipe": {"opset": OPSET, "fused": optimise, "weights": weights,
+                           "activations": "uint8, dynamic" if quantize else "fp32"}}
         (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         old = folder.with_name(f".{folder.name}-old")
         if folder.exists():
             folder.rename(old)
         out.rename(folder)
         shutil.rmtree(old, ignore_errors=True)
-    return folder / INT8_FILE
+    return folder / name
 
 
 def build_embedder(folder: Path = EMBEDDER_INT8_DIR, **options) -> Path:
