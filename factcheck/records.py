@@ -24,6 +24,7 @@ __all__ = [
     "CheckResult",
     "Stance",
     "Verdict",
+    "PlainStrEnum",
     "ArticleSource",
     "PriorFactCheck",
     "VERDICTS",
@@ -34,7 +35,15 @@ __all__ = [
 
 
 
-class Stance(StrEnum):
+class PlainStrEnum(StrEnum):
+    """A str enum that compares, formats, serialises and prints (`repr`) as its plain string, so messages,
+    printed summaries and JSON read as they did when these were strings."""
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+class Stance(PlainStrEnum):
     """How an evidence sentence reads against a claim; the verdict model's columns, in this order."""
 
     ENTAILMENT = "entailment"
@@ -42,7 +51,7 @@ class Stance(StrEnum):
     NEUTRAL = "neutral"
 
 
-class Verdict(StrEnum):
+class Verdict(PlainStrEnum):
     """The verdict on one claim."""
 
     SUPPORTED = "SUPPORTED"

@@ -15,6 +15,7 @@ def test_stances_and_verdicts_write_the_same_json_as_plain_strings():
     line = json.dumps(record_of(result))
     assert '"verdict": "SUPPORTED"' in line and '"stance": "entailment"' in line and '"probs": {"entailment": 0.9}' in line
     assert STANCES == ("entailment", "contradiction", "neutral") and f"{Verdict.NOT_ENOUGH_INFO}" == "NOT_ENOUGH_INFO"
+    assert str({Verdict.SUPPORTED: 2, Stance.NEUTRAL: 1}) == "{'SUPPORTED': 2, 'neutral': 1}"  # printed summaries too
 
 
 def test_records_read_from_json_get_the_enums_and_refuse_other_words():

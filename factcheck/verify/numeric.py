@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Literal
 
-from factcheck.records import Quantity, TimeExpression
+from factcheck.records import PlainStrEnum, Quantity, TimeExpression
 
 __all__ = [
     "Outcome",
@@ -60,7 +59,7 @@ _SYNONYMS = {
 }
 
 
-class Outcome(StrEnum):
+class Outcome(PlainStrEnum):
     """The outcome of the quantity check (none, agree, disagree, mixed, unmatched) or of the date check
     (none, agree, disagree, missing, other) for one claim / evidence pair."""
 
