@@ -76,7 +76,7 @@ class Outcome(PlainStrEnum):
         return cls.DISAGREE if value == "differ" else None  # the dates' word in reports before schema version 3
 
 
-DateRelation = Literal["same", "differ", "coarser"]
+DateRelation = Literal[Outcome.AGREE, Outcome.DISAGREE, Outcome.MISSING]  # of two dates; MISSING: the evidence's is coarser
 
 
 @dataclass(frozen=True)
@@ -173,17 +173,17 @@ def check_quantities(claim_text: str, claim: list[Quantity], ev_text: str, evide
 
 
 def date_relation(claim: TimeExpression, evidence: TimeExpression) -> DateRelation:
-    """Compares two dates as far as both state them (year, month, day): "same" when the evidence states
-    everything the claim does, "differ" when a part both state differs, "coarser" when the evidence
+    """Compares two dates as far as both state them (year, month, day): AGREE when the evidence states
+    everything the claim does, DISAGREE when a part both state differs, MISSING when the evidence
     stops before the claim does ("2019" for "December 20, 2019")."""
     for mine, theirs in ((claim.year, evidence.year), (claim.month, evidence.month), (claim.day, evidence.day)):
         if mine is None:
-            return "same"
+            return Outcome.AGREE
         if theirs is None:
-            return "coarser"
+            return Outcome.MISSING
         if mine != theirs:
-            return "differ"
-    return "same"
+            return Outcome.DISAGREE
+    return Outcome.AGREE
 
 
 def check_dates(claim_text: str, claim: list[TimeExpression], ev_text: str, evidence: list[TimeExpression]) -> tuple[Outcome, list[str]]:
@@ -195,13 +195,13 @@ def check_dates(claim_text: str, claim: list[TimeExpression], ev_text: str, evid
     for d in dated:
         peers = [e for e in evidence if e.year is not None and _same_event(claim_text, d, ev_text, e)]
         relations = {date_relation(d, e): e for e in reversed(peers)}  # the first peer of each relation
-        if "same" in relations:
+        if Outcome.AGREE in relations:
             details.append(f"date {d.text!r} stated in the evidence")
-        elif "differ" in relations:
-            details.append(f"claim says {d.text!r}; the evidence says {relations['differ'].text!r} for the same event")
+        elif Outcome.DISAGREE in relations:
+            details.append(f"claim says {d.text!r}; the evidence says {relations[Outcome.DISAGREE].text!r} for the same event")
             outcome = Outcome.DISAGREE
-        elif "coarser" in relations:
-            details.append(f"the evidence gives only {relations['coarser'].text!r} for {d.text!r}")
+        elif Outcome.MISSING in relations:
+            details.append(f"the evidence gives only {relations[Outcome.MISSING].text!r} for {d.text!r}")
             outcome = Outcome.MISSING if outcome == Outcome.AGREE else outcome
         elif any(e.year is not None for e in evidence):
             details.append(f"the evidence dates another event, not {d.text!r}")
