@@ -94,7 +94,7 @@ def stance_of(probs: tuple[float, float, float]) -> Stance:
     return STANCES[max(range(len(STANCES)), key=lambda i: probs[i])]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Decision:
     """A verdict with its confidence and the index of the evidence that decided it (-1: none); `leaning` names
     the verdict that NOT_ENOUGH_INFO withholds because its evidence stayed under the threshold."""
