@@ -34,7 +34,6 @@ __all__ = [
 ]
 
 
-
 class PlainStrEnum(StrEnum):
     """A str enum that compares, formats, serialises and prints (`repr`) as its plain string, so messages,
     printed summaries and JSON read as they did when these were strings."""
