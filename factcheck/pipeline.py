@@ -9,14 +9,18 @@ apply the number and date checks, and aggregate one verdict per claim.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 
 from factcheck.claims.io import check_claim_text
+from factcheck.embed import Embedder
 from factcheck.evidence import candidate_sentences, mmr_select, prefilter, shared_words
-from factcheck.records import STANCES, CheckResult, Claim, Evidence, Quantity, SearchHit, TimeExpression
+from factcheck.records import (
+    STANCES, CheckResult, Claim, Evidence, Quantity, SearchHit, Stance, TimeExpression, Verdict,
+)
 from factcheck.verify.aggregate import (
     MIN_SIMILARITY,
     REFUTE_THRESHOLD,
@@ -28,6 +32,7 @@ from factcheck.verify.aggregate import (
     is_relevant,
     stance_of,
 )
+from factcheck.verify.base import Verifier
 from factcheck.verify.numeric import check_numbers
 
 __all__ = ["Checker", "rationale_for", "NumberParser"]
@@ -37,12 +42,6 @@ NumberParser = Callable[[str], tuple[list[Quantity], list[TimeExpression]]]
 
 class _Retriever(Protocol):
     def search_many(self, queries: Sequence[str], k: int = 10) -> list[list[SearchHit]]: ...
-
-
-class _Verifier(Protocol):
-    name: str
-
-    def predict(self, pairs: list[tuple[str, str]], batch_size: int = 32) -> np.ndarray: ...
 
 
 def default_number_parser() -> NumberParser:
@@ -59,8 +58,8 @@ class Checker:
     def __init__(
         self,
         retriever: _Retriever,
-        verifier: _Verifier,
-        embedder,
+        verifier: Verifier,
+        embedder: Embedder,
         models: dict[str, str] | None = None,
         passages: int = 8,
         evidence: int = 5,
@@ -113,7 +112,7 @@ class Checker:
         hits = self.retriever.search_many([c.text for c in claims], k=self.passages)
         chosen = self._select_evidence(claims, hits)
         flat = [(c, e) for c, evs in zip(claims, chosen) for e in evs]
-        probs = self.verifier.predict([(e.sentence, c.text) for c, e in flat]) if flat else np.zeros((0, 3))
+        probs = self.verifier.predict([(e.sentence, c.text) for c, e in flat]) if flat else np.zeros((0, len(STANCES)))
         results, row = [], 0
         for claim, evs in zip(claims, chosen):
             results.append(self._judge(claim, evs, probs[row : row + len(evs)]))
@@ -141,10 +140,11 @@ class Checker:
             block = sent_vecs[row : row + len(cands)]
             row += len(cands)
             picks = mmr_select(claim_vecs[i], block, self.evidence)
-            for j in picks:
-                cands[j].scores["similarity"] = float(block[j] @ claim_vecs[i])
-                cands[j].scores["claim_words"] = round(shared_words(claims[i].text, cands[j].sentence), 4)
-            chosen.append([cands[j] for j in picks])
+            chosen.append([replace(cands[j], scores={
+                **cands[j].scores,
+                "similarity": float(block[j] @ claim_vecs[i]),
+                "claim_words": round(shared_words(claims[i].text, cands[j].sentence), 4),
+            }) for j in picks])
         return chosen
 
     def _judge(self, claim: Claim, evidence: list[Evidence], probs: np.ndarray) -> CheckResult:
@@ -152,49 +152,52 @@ class Checker:
         claim_q, claim_d = claim.quantities, claim.dates
         if not claim_q and not claim_d:
             claim_q, claim_d = self.parse_numbers(claim.text)
-        adjusted, words = [], []
+        adjusted, words, judged = [], [], []
         for e, p in zip(evidence, probs):
             ev_q, ev_d = self.parse_numbers(e.sentence)
             check = check_numbers(claim.text, claim_q, claim_d, e.sentence, ev_q, ev_d)
             relevant = is_relevant(e.scores.get("similarity", 1.0), check, self.min_similarity)
             adj, why = adjust_probs(tuple(float(x) for x in p), check, relevant)
-            e.probs = {"model_" + s: round(float(v), 4) for s, v in zip(STANCES, p)}
+            model = {"model_" + s: round(float(v), 4) for s, v in zip(STANCES, p)}
+            set_aside = ""
             if adj == SET_ASIDE:  # the model's reading is kept, but no made-up "neutral 1.00"
-                e.set_aside = why if relevant else f"{why}: cosine {e.scores.get('similarity', 0):.2f}"
-            else:
-                e.probs |= {s: round(v, 4) for s, v in zip(STANCES, adj)}
-            e.stance = stance_of(adj)
-            e.numeric = check.to_dict()
-            e.why = why or f"the verdict model reads it as {e.stance}"
+                set_aside = why if relevant else f"{why}: cosine {e.scores.get('similarity', 0):.2f}"
+            stance = stance_of(adj)
+            judged.append(replace(
+                e, stance=stance, set_aside=set_aside, numeric=check.to_dict(),
+                probs=model if set_aside else model | {s: round(v, 4) for s, v in zip(STANCES, adj)},
+                why=why or f"the verdict model reads it as {stance}",
+            ))
             adjusted.append(adj)
             words.append(claim_words(e.scores.get("claim_words", 1.0), check))
         decision = decide(adjusted, words)
-        order = sorted(range(len(evidence)), key=lambda i: -max(adjusted[i][0], adjusted[i][1]))
-        evidence = [evidence[i] for i in order]
+        order = sorted(range(len(judged)), key=lambda i: -max(adjusted[i][0], adjusted[i][1]))
+        evidence = [judged[i] for i in order]
         confidence = self.calibration(decision.verdict, decision.confidence) if self.calibration else decision.confidence
         result = CheckResult(claim, decision.verdict, round(confidence, 4), evidence, models=dict(self.models))
         result.rationale = rationale_for(result, decision.leaning)
         return result
 
 
-def rationale_for(result: CheckResult, leaning: str = "") -> str:
+def rationale_for(result: CheckResult, leaning: Verdict | None = None) -> str:
     """One paragraph that explains the verdict from the evidence; `leaning`: the verdict a NOT_ENOUGH_INFO
     withholds because its evidence stayed under the threshold (see `decide`)."""
-    support = [e for e in result.evidence if e.stance == "entailment"]
-    refute = [e for e in result.evidence if e.stance == "contradiction"]
+    support = [e for e in result.evidence if e.stance == Stance.ENTAILMENT]
+    refute = [e for e in result.evidence if e.stance == Stance.CONTRADICTION]
 
     def cite(e: Evidence) -> str:
         return f"“{e.sentence}” ({e.title or e.doc_id}; {e.why})"
 
-    if result.verdict in ("SUPPORTED", "REFUTED"):
-        found, other = (support, refute) if result.verdict == "SUPPORTED" else (refute, support)
+    if result.verdict in (Verdict.SUPPORTED, Verdict.REFUTED):
+        found, other = (support, refute) if result.verdict == Verdict.SUPPORTED else (refute, support)
         text = f"{result.verdict.capitalize()} by {len(found)} evidence sentence(s); strongest: {cite(found[0])}."
         if other:
             text += f" Outweighed, reading the other way: {cite(other[0])}."
-    elif result.verdict == "CONFLICTING":
+    elif result.verdict == Verdict.CONFLICTING:
         text = f"The evidence points both ways: {cite(support[0])} supports it, while {cite(refute[0])} contradicts it."
     elif leaning:
-        stance, need = ("entailment", SUPPORT_THRESHOLD) if leaning == "SUPPORTED" else ("contradiction", REFUTE_THRESHOLD)
+        stance, need = ((Stance.ENTAILMENT, SUPPORT_THRESHOLD) if leaning == Verdict.SUPPORTED
+                        else (Stance.CONTRADICTION, REFUTE_THRESHOLD))
         best = max(result.evidence, key=lambda e: e.probs.get(stance, 0.0))
         p = best.probs.get(stance, 0.0)
         why = (f"it states only {best.scores.get('claim_words', 0.0):.0%} of the claim's words, and a verdict needs a "

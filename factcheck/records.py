@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Literal, TypeVar
 
 __all__ = [
@@ -21,6 +22,9 @@ __all__ = [
     "Claim",
     "Evidence",
     "CheckResult",
+    "Stance",
+    "Verdict",
+    "PlainStrEnum",
     "ArticleSource",
     "PriorFactCheck",
     "VERDICTS",
@@ -29,9 +33,34 @@ __all__ = [
     "from_dict",
 ]
 
-VERDICTS = ("SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO", "CONFLICTING")
-STANCES = ("entailment", "contradiction", "neutral")
-Verdict = Literal["SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO", "CONFLICTING"]
+
+class PlainStrEnum(StrEnum):
+    """A str enum that compares, formats, serialises and prints (`repr`) as its plain string, so messages,
+    printed summaries and JSON read as they did when these were strings."""
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+class Stance(PlainStrEnum):
+    """How an evidence sentence reads against a claim; the verdict model's columns, in this order."""
+
+    ENTAILMENT = "entailment"
+    CONTRADICTION = "contradiction"
+    NEUTRAL = "neutral"
+
+
+class Verdict(PlainStrEnum):
+    """The verdict on one claim."""
+
+    SUPPORTED = "SUPPORTED"
+    REFUTED = "REFUTED"
+    NOT_ENOUGH_INFO = "NOT_ENOUGH_INFO"
+    CONFLICTING = "CONFLICTING"
+
+
+STANCES = tuple(Stance)  # column order of every verdict model's probabilities
+VERDICTS = tuple(Verdict)
 
 T = TypeVar("T")
 
@@ -63,7 +92,7 @@ class Passage:
     section: str | None = None  # heading path of a sectioned document (DOCX), e.g. "Findings > Casualties"
 
 
-@dataclass
+@dataclass(frozen=True)
 class SearchHit:
     """One retrieved passage with its document metadata and retrieval scores."""
 
@@ -139,13 +168,14 @@ class Claim:
     needs_context: bool = False  # points back to earlier text the claim could not be rewritten to name
 
 
-@dataclass
+@dataclass(frozen=True)
 class Evidence:
-    """One evidence sentence for a claim, with where it came from and why it counted."""
+    """One evidence sentence for a claim, with where it came from and why it counted; immutable (change a copy
+    with `dataclasses.replace`)."""
 
     doc_id: str
     sentence: str
-    stance: str = "neutral"  # entailment / contradiction / neutral, after numeric checks
+    stance: Stance = Stance.NEUTRAL  # after numeric checks
     probs: dict[str, float] = field(default_factory=dict)  # verdict model probabilities
     title: str = ""
     source: str = ""
@@ -162,6 +192,9 @@ class Evidence:
     page: int | None = None  # page of the sentence in a paged document (PDF)
     section: str | None = None  # heading path of the sentence in a sectioned document (DOCX)
     set_aside: str = ""  # why the verdict rules set it aside (empty: it counted for the verdict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stance", Stance(self.stance))  # a stance read from JSON; ValueError if unknown
 
     def reading(self) -> str:
         """How the evidence counted, for reports: "contradiction 0.81", or "set aside (…); the model read
@@ -214,6 +247,9 @@ class CheckResult:
     models: dict[str, str] = field(default_factory=dict)  # embedder, verifier, index
     article: ArticleSource | None = None  # set when the claim comes from an article fetched from a URL
     fact_checked_before: list[PriorFactCheck] = field(default_factory=list)  # earlier fact-checks of the claim
+
+    def __post_init__(self) -> None:
+        self.verdict = Verdict(self.verdict)  # a verdict read from JSON; ValueError if unknown
 
 
 def to_dict(record: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ The embedder is loaded once, by the Retriever, and only when the mode needs it (
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -157,16 +158,15 @@ class Retriever:
         dense_of = dict(zip(np.sort(ids).tolist(), dense.tolist())) if dense is not None else {}
         hits = []
         for rank, (pid, fused) in enumerate(ranked, start=1):
-            hit = found[pid]
-            hit.rank = rank
+            scores = dict(found[pid].scores)
             if pid in dense_of:
-                hit.scores["dense"] = float(dense_of[pid])
+                scores["dense"] = float(dense_of[pid])
             if bm25 is not None:
-                hit.scores["bm25"] = float(bm25[pid])
+                scores["bm25"] = float(bm25[pid])
             if self.mode == "hybrid":
-                hit.scores["rrf"] = fused
-            hit.score = hit.scores[{"dense": "dense", "bm25": "bm25", "hybrid": "rrf"}[self.mode]]
-            hits.append(hit)
+                scores["rrf"] = fused
+            score = scores[{"dense": "dense", "bm25": "bm25", "hybrid": "rrf"}[self.mode]]
+            hits.append(replace(found[pid], rank=rank, score=score, scores=scores))
         return hits
 
     def close(self) -> None:

@@ -43,8 +43,12 @@ def test_training_writes_a_loadable_model_with_its_card(tmp_path, data_dir, embe
     assert set(result.scores) == {"baseline", "model"}
     assert 0 < result.scores["model"]["heldout_ap"] <= 1 and 0 <= result.scores["model"]["f1"] <= 1
     model = CheckworthinessModel.load(out, embedder=embedder)
-    texts = ["The conflict has killed half a million people since 2011.", "Thank you all for coming tonight."]
-    assert len(model.score(texts, list(spacy.load(SPACY_MODEL).pipe(texts)))) == 2
+    worthy = ["The conflict has killed half a million people since 2011.", "Unemployment fell to 3.5 percent last year."]
+    unworthy = ["Thank you all for coming tonight.", "I think we should talk about that later."]
+    texts = worthy + unworthy
+    scores = model.score(texts, list(spacy.load(SPACY_MODEL).pipe(texts)))
+    assert len(scores) == 4 and all(0 <= s <= 1 for s in scores)
+    assert min(scores[:2]) > max(scores[2:]), scores  # the factual claims rank above the pleasantry and the opinion
     card = (out / "MODEL_CARD.md").read_text()
     assert "held-out debates AP" in card and f"{result.scores['model']['heldout_ap']:.3f}" in card
 

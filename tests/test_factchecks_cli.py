@@ -105,6 +105,6 @@ def test_check_reports_earlier_fact_checks_beside_the_verdict(store, tmp_path, e
                                  "-o", str(out), "--markdown", str(md)])
     assert result.exit_code == 0, result.output
     record = json.loads(out.read_text().splitlines()[0])
-    assert record["schema_version"] == "2" and record["verdict"] in ("SUPPORTED", "NOT_ENOUGH_INFO", "REFUTED", "CONFLICTING")
+    assert record["schema_version"] == "3" and record["verdict"] in ("SUPPORTED", "NOT_ENOUGH_INFO", "REFUTED", "CONFLICTING")
     assert record["fact_checked_before"][0]["id"] == CAESAR_URL and record["fact_checked_before"][0]["rating"] == "true"
     assert "**Fact-checked before**" in md.read_text()

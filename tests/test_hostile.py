@@ -18,6 +18,7 @@ from index_fakes import HashEmbedder, write_corpus
 from typer.testing import CliRunner
 
 from factcheck.cli import app
+from factcheck.errors import InputError
 from factcheck.index import build_index, open_index
 from factcheck.records import CheckResult, Claim, Evidence
 from factcheck.retrieve import Retriever
@@ -88,10 +89,18 @@ def test_2_a_users_gen_folder_is_never_taken_for_an_index_generation(tmp_path):
     assert (folder / "gen-2023-photos" / "beach.txt").read_text(encoding="utf-8") == "holiday"
 
 
-def test_2_only_generation_names_a_build_made_are_cleaned_up():
-    from factcheck.index.build import _ours
-
-    assert _ours("gen-20261130T120000-0123abcd") and not _ours("gen-2023-photos") and not _ours("gen-")
+def test_2_only_generation_names_a_build_made_are_cleaned_up(tmp_path):
+    folder, corpus = tmp_path / "index", write_corpus(tmp_path / "corpus")
+    build_index([corpus], folder, embedder=HashEmbedder())
+    leftover = folder / "gen-20261130T120000-0123abcd"  # what a killed build leaves
+    leftover.mkdir()
+    (leftover / "vectors.npy").write_bytes(b"cut short")
+    build_index([corpus], folder, embedder=HashEmbedder())
+    assert not leftover.exists()
+    (folder / "gen-").mkdir()  # not a name a build makes: the user's, kept and refused
+    with pytest.raises(InputError, match=r"other files \(gen-\)"):
+        build_index([corpus], folder, embedder=HashEmbedder())
+    assert (folder / "gen-").is_dir()
 
 
 # ------------------------------------------------------------------ 3 and 4. injection in reports

@@ -58,7 +58,7 @@ def test_date_of_another_event_neither_establishes_nor_refutes():
 
 def test_same_event_other_year_is_a_mismatch():
     result = check("The Caesar Act became law in 2015.", "The Caesar Act became law on December 20, 2019.")
-    assert result.dates == "differ", result.details
+    assert result.dates == "disagree", result.details
     probs, _ = adjust_probs((0.8, 0.1, 0.1), result)
     assert probs[1] > 0.8 and probs[0] == 0.0
     assert check("The Caesar Act became law in 2019.", "The Caesar Act became law on December 20, 2019.").dates == "agree"
@@ -77,8 +77,8 @@ def test_dates_are_compared_as_far_as_both_state_them():
     coarser = check(claim, "The Caesar Act of 2019 is a United States law that authorises sanctions.")
     assert coarser.dates == "missing" and "only '2019'" in coarser.details[0], coarser.details
     assert adjust_probs((0.03, 0.92, 0.05), coarser)[0] == (0.0, 0.0, 1.0)
-    assert check(claim, "The Caesar Act became law on December 21, 2019.").dates == "differ"
-    assert check(claim, "The Caesar Act became law in January 2019.").dates == "differ"
+    assert check(claim, "The Caesar Act became law on December 21, 2019.").dates == "disagree"
+    assert check(claim, "The Caesar Act became law in January 2019.").dates == "disagree"
     assert check("The Caesar Act became law in December 2019.", "The Caesar Act became law on December 20, 2019.").dates == "agree"
 
 
@@ -183,5 +183,5 @@ def test_evidence_under_the_thresholds_leans_but_gives_no_verdict():
     assert refuting.verdict == "NOT_ENOUGH_INFO" and refuting.leaning == "REFUTED"
     supporting = decide([((LEAN_SUPPORT + 1.0) / 2, 0.05, 0.1)], support=1.0)
     assert supporting.verdict == "NOT_ENOUGH_INFO" and supporting.leaning == "SUPPORTED"
-    assert decide([(0.2, 0.2, 0.6)]).leaning == ""
+    assert decide([(0.2, 0.2, 0.6)]).leaning is None
     assert decide([(SUPPORT_THRESHOLD, 0.0, 0.0)]).verdict == "SUPPORTED"

@@ -1,9 +1,12 @@
 """The checking pipeline with small stand-ins for the retriever, embedder and verdict model."""
 
-import re
-import zlib
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
+from index_fakes import HashEmbedder
 
 from factcheck.pipeline import Checker
 from factcheck.records import Claim, Passage, SearchHit
@@ -22,17 +25,6 @@ class Retriever:
         return [[SearchHit(passage, 1.0, 0, title="S.Res.99", source="corpus/res.txt", scores={"rrf": 0.03})] for _ in queries]
 
 
-class Embedder:
-    """Bag-of-words vectors: similar wording, similar vectors."""
-
-    def encode(self, texts):
-        out = np.zeros((len(texts), 64), dtype=np.float32)
-        for i, t in enumerate(texts):
-            for w in re.findall(r"[a-z]+", t.lower()):
-                out[i, zlib.crc32(w.encode()) % 64] += 1  # stable across processes, unlike hash()
-        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
-
-
 class Verifier:
     """Entails when the evidence shares the claim's key word, else neutral."""
 
@@ -47,7 +39,7 @@ class Verifier:
 
 
 def checker(min_similarity=0.0):  # bag-of-words similarities are low: no relevance gate by default
-    return Checker(Retriever(), Verifier(), Embedder(), models={"verifier": "fake-nli"}, min_similarity=min_similarity)
+    return Checker(Retriever(), Verifier(), HashEmbedder(), models={"verifier": "fake-nli"}, min_similarity=min_similarity)
 
 
 def test_supported_with_agreeing_numbers():
@@ -83,7 +75,7 @@ def test_partial_report_resumes(tmp_path):
     claims = [Claim(id=f"c{i}", text=t) for i, t in enumerate(["X killed two million people.", "Y killed 500,000 people."])]
     first = PartialReport(out)
     first.add(checker().check([claims[0]])[0])
-    first._handle.close()  # interrupted here
+    first.close()  # interrupted here
     with open(first.partial, "a") as handle:
         handle.write('{"schema_version": "1", "claim": {"id"')  # torn line
     second = PartialReport(out)
@@ -117,7 +109,7 @@ def test_verdict_confidence_goes_through_the_calibration():
         return 0.42
 
     plain = checker().check_one("The conflict has killed half a million people.")
-    r = Checker(Retriever(), Verifier(), Embedder(), min_similarity=0.0, calibration=calibration).check_one(
+    r = Checker(Retriever(), Verifier(), HashEmbedder(), min_similarity=0.0, calibration=calibration).check_one(
         "The conflict has killed half a million people.")
     assert r.verdict == plain.verdict == "SUPPORTED"
     assert len(seen) == 1 and seen[0][0] == "SUPPORTED" and round(seen[0][1], 4) == plain.confidence
@@ -133,3 +125,12 @@ def test_evidence_set_aside_by_the_gate_keeps_the_models_reading():
     assert aside and all("neutral" not in e.probs for e in aside)  # no made-up "neutral 1.00"
     assert all(e.reading().startswith("set aside (not about the claim") for e in aside)
     assert any("the model read entailment 0.90" in e.reading() for e in aside)
+
+
+def test_fake_embedder_gives_the_same_vectors_in_every_process():
+    """The fakes hash words with crc32: salted `hash()` would change the vectors (and the verdicts) per process."""
+    text = "The conflict has killed half a million people."
+    code = f"from index_fakes import HashEmbedder; print(HashEmbedder().encode([{text!r}]).tobytes().hex())"
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(Path(__file__).parent)}
+    other = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert other.stdout.strip() == HashEmbedder().encode([text]).tobytes().hex()

@@ -220,7 +220,7 @@ def test_ray_check_resumes_through_partial_report(ray_local, hash_index, tmp_pat
     interrupted = PartialReport(out)
     for result in expected[:3]:
         interrupted.add(result)
-    interrupted._handle.close()  # the run stopped here
+    interrupted.close()  # the run stopped here
     with RayChecker(functools.partial(fake_checker, str(hash_index)), actors=2) as checker:
         results = _run_batch(checker, claims, out, batch_size=2)
     _same_results(expected, results)

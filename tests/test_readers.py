@@ -3,8 +3,9 @@ section, one clear line per unreadable file, citations in reports, and increment
 
 from __future__ import annotations
 
-import re
+import dataclasses
 import json
+import re
 
 import pytest
 from doc_fixtures import clause_with, clauses, write_docx, write_pdf, write_scanned_pdf
@@ -195,7 +196,7 @@ def test_reports_cite_the_page_or_section():
     html = html_report(results)
     assert "refs/un-report.pdf" not in " ".join(re.findall(r'href="([^"]*)"', html))
     assert "(refs/un-report.pdf, p. 12)" in html and "(refs/brief.docx, § Findings &gt; Aid)" in html
-    evidence[0].url = "https://example.org/un-report.pdf"
+    results[0].evidence[0] = dataclasses.replace(evidence[0], url="https://example.org/un-report.pdf")
     linked = html_report(results)
     assert 'href="https://example.org/un-report.pdf#page=12"' in linked and "(un-report.pdf, p. 12)" in linked
 

@@ -12,6 +12,7 @@ from factcheck.report import read_report, record_of, write_report
 from factcheck.report.exports import claim_review, fever_prediction
 from factcheck.report.html import html_report
 from factcheck.report.markdown import markdown_report
+from factcheck.verify.numeric import NumericCheck, Outcome
 
 ARTICLE = "Intro. The war killed half a million people. Price said it was bad."
 
@@ -45,6 +46,31 @@ def test_malformed_line_names_file_and_line(tmp_path):
     path = tmp_path / "r.jsonl"
     path.write_text(json.dumps(record_of(_results()[0])) + "\n{oops\n")
     with pytest.raises(InputError, match=r"r.jsonl:2"):
+        read_report(path)
+
+
+def test_version_2_date_mismatch_reads_as_disagree(tmp_path):
+    record = record_of(_results()[0])
+    record["schema_version"] = "2"
+    record["evidence"][0]["numeric"] = {"quantities": "none", "dates": "differ", "details": ["claim says 2019"]}
+    path = tmp_path / "v2.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    evidence = read_report(path)[0].evidence[0]
+    assert evidence.numeric["dates"] == "disagree"
+    assert NumericCheck(**evidence.numeric).dates is Outcome.DISAGREE
+    write_report(path, read_report(path))
+    assert json.loads(path.read_text())["evidence"][0]["numeric"]["dates"] == "disagree"
+
+
+def test_unknown_verdict_or_stance_names_file_and_line(tmp_path):
+    good = record_of(_results()[0])
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(good) + "\n" + json.dumps({**good, "verdict": "TRUE"}) + "\n")
+    with pytest.raises(InputError, match=r"r\.jsonl:2: 'TRUE' is not a valid Verdict; regenerate"):
+        read_report(path)
+    good["evidence"][0]["stance"] = "support"
+    path.write_text(json.dumps(good) + "\n")
+    with pytest.raises(InputError, match=r"r\.jsonl:1: 'support' is not a valid Stance"):
         read_report(path)
 
 

@@ -31,7 +31,7 @@ def test_record_carries_the_section_and_validates(tmp_path):
     records = [json.loads(line) for line in path.read_text().splitlines()]
     for record in records:
         jsonschema.validate(record, schema)
-    assert records[0]["schema_version"] == "2"
+    assert records[0]["schema_version"] == "3"
     assert records[0]["fact_checked_before"][0]["rating"] == "false" and records[1]["fact_checked_before"] == []
     assert records[0]["verdict"] == "REFUTED"  # the evidence verdict stays; the earlier rating sits beside it
     assert read_report(path)[0] == result()
@@ -48,8 +48,8 @@ def test_version_1_report_reads_without_the_section(tmp_path):
 
 def test_newer_report_is_refused_clearly(tmp_path):
     path = tmp_path / "new.jsonl"
-    path.write_text(json.dumps({**record_of(result()), "schema_version": "3"}) + "\n")
-    with pytest.raises(InputError, match=r"new\.jsonl:1: report schema_version '3' is newer than this factcheck reads; upgrade"):
+    path.write_text(json.dumps({**record_of(result()), "schema_version": "4"}) + "\n")
+    with pytest.raises(InputError, match=r"new\.jsonl:1: report schema_version '4' is newer than this factcheck reads; upgrade"):
         read_report(path)
 
 

@@ -77,9 +77,12 @@ def test_bad_queries_and_modes_are_input_errors(index_dir):
 
 
 def test_bm25_mode_loads_no_embedder(index_dir):
+    """The index's embedder ("hash-test") cannot be loaded here: BM25 search never asks for it."""
     with Retriever(index_dir, mode="bm25") as retriever:
-        retriever.search("Caesar")
-        assert retriever._embedder is None
+        hits = retriever.search("Caesar")
+        assert hits and all(set(h.scores) == {"bm25"} for h in hits)
+        with pytest.raises(IndexError_, match="hash-test"):
+            retriever.embedder  # noqa: B018 - the first use loads it
 
 
 def test_embedder_mismatch(index_dir):

@@ -82,7 +82,7 @@ def test_load_report_round_trips_and_ignores_unknown_keys(tmp_path):
 @pytest.mark.parametrize("bad, message", [
     ("{not json", "malformed report line"),
     ('{"claim": {"id": "x", "text": "t"}, "verdict": "MAYBE", "confidence": 0.5}', "verdict 'MAYBE'"),
-    ('{"schema_version": "3", "claim": {"id": "x", "text": "t"}, "verdict": "REFUTED"}', "schema_version '3' is newer"),
+    ('{"schema_version": "4", "claim": {"id": "x", "text": "t"}, "verdict": "REFUTED"}', "schema_version '4' is newer"),
     ('{"claim": {"id": "c1", "text": "t"}, "verdict": "REFUTED", "confidence": 0.5}', "repeats line 1"),
 ])
 def test_load_report_errors_name_file_and_line(report, bad, message):
@@ -227,7 +227,7 @@ def test_cli_decide_and_merge(report, tmp_path):
                                     "decision": "override", "note": "old photo"}
     assert records[0]["review"]["decision"] == "accept" and records[0]["review"]["reviewer"] == "ana"
     assert records[2]["review"] is None and records[2]["verdict"] == "NOT_ENOUGH_INFO"
-    assert records[0]["schema_version"] == "2" and review.load_report(out)[1].verdict == "SUPPORTED"
+    assert records[0]["schema_version"] == "3" and review.load_report(out)[1].verdict == "SUPPORTED"
 
 
 def test_cli_decide_rejects_unknown_claim_and_missing_choice(report):

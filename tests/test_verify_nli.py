@@ -115,7 +115,10 @@ def test_bundled_model_is_small_calibrated_and_named():
 @pytest.mark.slow
 @needs_bundled
 def test_bundled_model_gets_obvious_pairs_right(bundled, monkeypatch):
-    assert "v" in bundled.name
+    meta = json.loads((BUNDLED_DIR / "calibration.json").read_text())
+    # reports name the model that made them: the loaded name is the versioned one its card and calibration record
+    assert bundled.name == meta["name"] and bundled.name.endswith(f"-v{meta['version']}")
+    assert (BUNDLED_DIR / "MODEL_CARD.md").read_text(encoding="utf-8").startswith(f"# {bundled.name}:")
     pairs = [
         ("The Eiffel Tower is a wrought-iron tower in Paris , France .", "The Eiffel Tower is in France."),
         ("The Eiffel Tower is a wrought-iron tower in Paris , France .", "The Eiffel Tower is in Berlin."),

@@ -30,12 +30,13 @@ def verify(
     from factcheck.errors import InputError
     from factcheck.records import STANCES
     from factcheck.verify import load_verifier
+    from factcheck.verify.aggregate import stance_of
 
     if not evidence.strip() or not claim.strip():
         raise InputError("verify: the evidence and the claim must both be non-empty text")
     verifier = load_verifier(model)
     probs = [round(float(p), 4) for p in verifier.predict([(evidence, claim)])[0]]
-    stance = STANCES[max(range(3), key=lambda i: probs[i])]
+    stance = stance_of(probs)
     if as_json:
         echo_json({"model": verifier.name, "stance": stance, "probabilities": dict(zip(STANCES, probs))})
         return

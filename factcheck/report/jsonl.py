@@ -27,8 +27,10 @@ __all__ = [
     "PartialReport",
 ]
 
-REPORT_SCHEMA_VERSION = "2"  # 2: `fact_checked_before`, the earlier fact-checks matching each claim
-READABLE_VERSIONS = ("1", "2")  # a version-1 record reads as one without earlier fact-checks
+# 2: `fact_checked_before`, the earlier fact-checks matching each claim; 3: the date check's mismatch is
+# "disagree", as the quantity check's (it was "differ")
+REPORT_SCHEMA_VERSION = "3"
+READABLE_VERSIONS = ("1", "2", "3")  # a version-1 record reads as one without earlier fact-checks
 
 
 def check_version(record: dict[str, Any], where: str) -> None:
@@ -46,9 +48,23 @@ def record_of(result: CheckResult) -> dict[str, Any]:
     return {"schema_version": REPORT_SCHEMA_VERSION, **to_dict(result)}
 
 
-def result_of(record: dict[str, Any]) -> CheckResult:
-    """Builds a result back from its JSON record."""
-    return from_dict(CheckResult, record)
+def result_of(record: dict[str, Any], where: str = "report record") -> CheckResult:
+    """Builds a result back from its JSON record (of any readable version); `where` names it in errors."""
+    old = str(record.get("schema_version", REPORT_SCHEMA_VERSION)).split(".")[0] in ("1", "2")
+    if old and isinstance(record.get("evidence"), list):
+        record = {**record, "evidence": [_dates_v3(e) for e in record["evidence"]]}
+    try:
+        return from_dict(CheckResult, record)
+    except ValueError as exc:  # a verdict or stance outside the vocabulary
+        raise InputError(f"{where}: {exc}; regenerate the report") from None
+
+
+def _dates_v3(evidence: Any) -> Any:
+    """A version 1-2 evidence record with the date check's "differ" renamed "disagree" (version 3)."""
+    numeric = evidence.get("numeric") if isinstance(evidence, dict) else None
+    if not isinstance(numeric, dict) or numeric.get("dates") != "differ":
+        return evidence
+    return {**evidence, "numeric": {**numeric, "dates": "disagree"}}
 
 
 def report_text(results: Iterable[CheckResult]) -> str:
@@ -85,7 +101,7 @@ def iter_report_lines(path: str | Path, skip_invalid: bool = False) -> Iterable[
 
 def read_report(path: str | Path) -> list[CheckResult]:
     """Reads a report JSONL file into results."""
-    return [result_of(record) for _, record in iter_report_lines(path)]
+    return [result_of(record, f"{path}:{number}") for number, record in iter_report_lines(path)]
 
 
 class PartialReport:
@@ -122,9 +138,13 @@ class PartialReport:
         os.fsync(self._handle.fileno())
         self.done[result.claim.id] = record
 
+    def close(self) -> None:
+        """Closes the partial file, leaving it for a later run to resume from (a run that stopped)."""
+        self._handle.close()
+
     def finish(self, order: list[str]) -> list[CheckResult]:
         """Writes the report in claim order, removes the partial file, returns the results."""
-        self._handle.close()
+        self.close()
         results = [result_of(self.done[i]) for i in order if i in self.done]
         write_report(self.path, results)
         self.partial.unlink(missing_ok=True)

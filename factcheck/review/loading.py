@@ -50,7 +50,7 @@ def parse_result(record: dict[str, Any], where: str) -> CheckResult:
     if not isinstance(evidence, list) or not all(isinstance(e, dict) for e in evidence):
         raise InputError(f"{where}: 'evidence' must be a list of objects")
     try:
-        return result_of(record)
+        return result_of(record, where)
     except TypeError as exc:
         raise InputError(f"{where}: not a report record ({exc}); regenerate the report") from None
 

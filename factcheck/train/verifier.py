@@ -183,7 +183,7 @@ def _load_base(base: str, device, freeze_embeddings: bool = False, freeze_layers
     path = resolve_model_path(base)
     tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
     model = AutoModelForSequenceClassification.from_pretrained(
-        path, num_labels=3, id2label=dict(enumerate(STANCES)), label2id={s: i for i, s in enumerate(STANCES)},
+        path, num_labels=len(STANCES), id2label=dict(enumerate(STANCES)), label2id={s: i for i, s in enumerate(STANCES)},
         local_files_only=True, dtype=torch.float32,  # a shipped fp16 model trains on in fp32
     )
     if freeze_embeddings:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from factcheck.records import STANCES
-from factcheck.verify.numeric import NumericCheck
+from factcheck.records import STANCES, Stance, Verdict
+from factcheck.verify.numeric import NumericCheck, Outcome
 
 __all__ = [
     "adjust_probs", "is_relevant", "stance_of", "decide", "Decision", "ON_TOPIC", "SUPPORT_THRESHOLD",
@@ -54,7 +54,7 @@ def is_relevant(similarity: float, check: NumericCheck, gate: float = MIN_SIMILA
     MIN_SIMILARITY_AGREEING when its numbers or dates agree with the claim's for the same event."""
     if similarity >= gate:
         return True
-    return similarity >= min(gate, MIN_SIMILARITY_AGREEING) and "agree" in (check.quantities, check.dates)
+    return similarity >= min(gate, MIN_SIMILARITY_AGREEING) and Outcome.AGREE in (check.quantities, check.dates)
 
 
 def adjust_probs(
@@ -70,42 +70,42 @@ def adjust_probs(
     details = "; ".join(check.details)
     if not relevant:
         return SET_ASIDE, "not about the claim (low similarity)"
-    if (check.quantities == "disagree" or check.dates == "differ") and e + c >= ON_TOPIC:
+    if Outcome.DISAGREE in (check.quantities, check.dates) and e + c >= ON_TOPIC:
         return (0.0, e + c, n), "the numbers or dates disagree: " + details
-    if check.dates in ("other", "missing") or check.quantities == "unmatched":
+    if check.dates in (Outcome.OTHER, Outcome.MISSING) or check.quantities == Outcome.UNMATCHED:
         return SET_ASIDE, "it states no number or date for the claim's event, so it neither establishes nor refutes the claim's: " + details
-    if check.quantities == "agree" and e + c >= ON_TOPIC:
+    if check.quantities == Outcome.AGREE and e + c >= ON_TOPIC:
         return (e + c, 0.0, n), "the numbers agree: " + details
-    if check.quantities == "mixed":
+    if check.quantities == Outcome.MIXED:
         return (e, c, n), "the numbers partly agree: " + details
-    return (e, c, n), "the dates agree: " + details if check.dates == "agree" else ""
+    return (e, c, n), "the dates agree: " + details if check.dates == Outcome.AGREE else ""
 
 
 def claim_words(words: float, check: NumericCheck) -> float:
     """The share of the claim's words a sentence counts as stating for the verdict: all of them when its figures
     or dates were compared with the claim's for the same event (the numeric check matched it to the claim:
     "the death of more than 500,000" for "killed half a million"), else the measured share."""
-    same_event = check.quantities in ("agree", "disagree") or check.dates in ("agree", "differ")
+    same_event = bool({check.quantities, check.dates} & {Outcome.AGREE, Outcome.DISAGREE})
     return 1.0 if same_event else words
 
 
-def stance_of(probs: tuple[float, float, float]) -> str:
+def stance_of(probs: tuple[float, float, float]) -> Stance:
     """The most probable stance."""
-    return STANCES[max(range(3), key=lambda i: probs[i])]
+    return STANCES[max(range(len(STANCES)), key=lambda i: probs[i])]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Decision:
     """A verdict with its confidence and the index of the evidence that decided it (-1: none); `leaning` names
     the verdict that NOT_ENOUGH_INFO withholds because its evidence stayed under the threshold."""
 
-    verdict: str
+    verdict: Verdict
     confidence: float
     support: float
     refute: float
     best_support: int = -1
     best_refute: int = -1
-    leaning: str = ""
+    leaning: Verdict | None = None
 
 
 def decide(adjusted: list[tuple[float, float, float]], words: list[float] | None = None,
@@ -118,21 +118,22 @@ def decide(adjusted: list[tuple[float, float, float]], words: list[float] | None
     CONFLICTING. Evidence that reaches only the lean thresholds, or states too few of the claim's words, gives
     NOT_ENOUGH_INFO leaning that way."""
     if not adjusted:
-        return Decision("NOT_ENOUGH_INFO", 1.0, 0.0, 0.0)
+        return Decision(Verdict.NOT_ENOUGH_INFO, 1.0, 0.0, 0.0)
     words = words if words is not None else [1.0] * len(adjusted)
     best_s = _strongest(adjusted, 0, [w >= support_words for w in words])
     best_r = _strongest(adjusted, 1, [w >= refute_words for w in words])
     s = adjusted[best_s][0] if best_s >= 0 else 0.0
     r = adjusted[best_r][1] if best_r >= 0 else 0.0
     if s >= support and r >= refute and (s < r or r >= conflict):
-        return Decision("CONFLICTING", min(s, r), s, r, best_s, best_r)
+        return Decision(Verdict.CONFLICTING, min(s, r), s, r, best_s, best_r)
     if s >= support:
-        return Decision("SUPPORTED", s, s, r, best_s, best_r)
+        return Decision(Verdict.SUPPORTED, s, s, r, best_s, best_r)
     if r >= refute:
-        return Decision("REFUTED", r, s, r, best_s, best_r)
+        return Decision(Verdict.REFUTED, r, s, r, best_s, best_r)
     any_s, any_r = max(a[0] for a in adjusted), max(a[1] for a in adjusted)
-    leaning = "SUPPORTED" if any_s >= lean_support and any_s >= any_r else "REFUTED" if any_r >= lean_refute else ""
-    return Decision("NOT_ENOUGH_INFO", 1.0 - max(any_s, any_r), s, r, best_s, best_r, leaning)
+    leaning = (Verdict.SUPPORTED if any_s >= lean_support and any_s >= any_r
+               else Verdict.REFUTED if any_r >= lean_refute else None)
+    return Decision(Verdict.NOT_ENOUGH_INFO, 1.0 - max(any_s, any_r), s, r, best_s, best_r, leaning)
 
 
 def _strongest(adjusted: list[tuple[float, float, float]], column: int, allowed: list[bool]) -> int:

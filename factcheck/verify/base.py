@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, Protocol, Sequence
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["Verifier", "VERIFIERS", "register_verifier", "load_verifier"]
 
 
 class Verifier(Protocol):
-    """Reads (evidence, claim) pairs; returns calibrated probabilities, shape (n, 3), with columns
-    in `factcheck.records.STANCES` order (entailment, contradiction, neutral)."""
+    """Reads (evidence, claim) pairs; returns calibrated probabilities, shape (n, len(STANCES)), with columns
+    in `factcheck.records.STANCES` order (entailment, contradiction, neutral). `pipeline.Checker` takes
+    any verifier of this shape."""
 
     name: str
 
-    def predict(self, pairs: Sequence[tuple[str, str]], batch_size: int = 32) -> Any: ...
+    def predict(self, pairs: Sequence[tuple[str, str]], batch_size: int = 32) -> "np.ndarray": ...
 
 
 def _bundled(device: str | None = None, precision: str | None = None) -> Verifier:

@@ -103,7 +103,7 @@ class NLIVerifier:
         import torch
 
         pairs = list(pairs)
-        out = np.zeros((len(pairs), 3), dtype=np.float32)
+        out = np.zeros((len(pairs), len(STANCES)), dtype=np.float32)
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
         device = next(self.model.parameters()).device
         with torch.inference_mode():

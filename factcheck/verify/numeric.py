@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
-from factcheck.records import Quantity, TimeExpression
+from factcheck.records import PlainStrEnum, Quantity, TimeExpression
 
 __all__ = [
+    "Outcome",
     "NumericCheck",
     "value_range",
     "quantities_agree",
@@ -57,13 +59,37 @@ _SYNONYMS = {
 }
 
 
-@dataclass
+class Outcome(PlainStrEnum):
+    """The outcome of the quantity check (none, agree, disagree, mixed, unmatched) or of the date check
+    (none, agree, disagree, missing, other) for one claim / evidence pair."""
+
+    NONE = "none"  # the claim states no quantity (no date)
+    AGREE = "agree"  # every compared figure (date) agrees
+    DISAGREE = "disagree"  # none of the compared quantities agrees; a date of the same event differs
+    MIXED = "mixed"  # some compared quantities agree, some do not
+    UNMATCHED = "unmatched"  # no evidence quantity describes the claim's event
+    MISSING = "missing"  # the evidence states no date for the event, or only a coarser one
+    OTHER = "other"  # the evidence dates other events only
+
+    @classmethod
+    def _missing_(cls, value: object) -> "Outcome | None":
+        return cls.DISAGREE if value == "differ" else None  # the dates' word in reports before schema version 3
+
+
+DateRelation = Literal[Outcome.AGREE, Outcome.DISAGREE, Outcome.MISSING]  # of two dates; MISSING: the evidence's is coarser
+
+
+@dataclass(frozen=True)
 class NumericCheck:
     """Outcome of comparing a claim's numbers and dates with one evidence sentence."""
 
-    quantities: str = "none"  # none | agree | disagree | mixed | unmatched
-    dates: str = "none"  # none | agree | missing (no date, or only a coarser one) | other (dates another event) | differ
+    quantities: Outcome = Outcome.NONE
+    dates: Outcome = Outcome.NONE
     details: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "quantities", Outcome(self.quantities))  # from a recorded report's strings
+        object.__setattr__(self, "dates", Outcome(self.dates))
 
     def to_dict(self) -> dict:
         return {"quantities": self.quantities, "dates": self.dates, "details": self.details}
@@ -122,12 +148,12 @@ def _same_event(claim_text: str, a: Quantity | TimeExpression, ev_text: str, b: 
     return bool(event_words(claim_text, a.start, a.end) & event_words(ev_text, b.start, b.end))
 
 
-def check_quantities(claim_text: str, claim: list[Quantity], ev_text: str, evidence: list[Quantity]) -> tuple[str, list[str]]:
+def check_quantities(claim_text: str, claim: list[Quantity], ev_text: str, evidence: list[Quantity]) -> tuple[Outcome, list[str]]:
     """Compares each claim quantity with the evidence quantities of the same event: "agree" when every
     compared quantity agrees, "disagree" when none does, "mixed" otherwise, "unmatched" when none compares.
     The details also name the claim quantities left unchecked."""
     if not claim:
-        return "none", []
+        return Outcome.NONE, []
     agreed, disagreed, details = 0, 0, []
     for q in claim:
         peers = [e for e in evidence if _same_event(claim_text, q, ev_text, e)]
@@ -142,47 +168,47 @@ def check_quantities(claim_text: str, claim: list[Quantity], ev_text: str, evide
             disagreed += 1
             details.append(f"{q.text!r} disagrees with {peers[0].text!r}")
     if agreed and disagreed:
-        return "mixed", details
-    return ("agree" if agreed else "disagree" if disagreed else "unmatched"), details
+        return Outcome.MIXED, details
+    return (Outcome.AGREE if agreed else Outcome.DISAGREE if disagreed else Outcome.UNMATCHED), details
 
 
-def date_relation(claim: TimeExpression, evidence: TimeExpression) -> str:
-    """Compares two dates as far as both state them (year, month, day): "same" when the evidence states
-    everything the claim does, "differ" when a part both state differs, "coarser" when the evidence
+def date_relation(claim: TimeExpression, evidence: TimeExpression) -> DateRelation:
+    """Compares two dates as far as both state them (year, month, day): AGREE when the evidence states
+    everything the claim does, DISAGREE when a part both state differs, MISSING when the evidence
     stops before the claim does ("2019" for "December 20, 2019")."""
     for mine, theirs in ((claim.year, evidence.year), (claim.month, evidence.month), (claim.day, evidence.day)):
         if mine is None:
-            return "same"
+            return Outcome.AGREE
         if theirs is None:
-            return "coarser"
+            return Outcome.MISSING
         if mine != theirs:
-            return "differ"
-    return "same"
+            return Outcome.DISAGREE
+    return Outcome.AGREE
 
 
-def check_dates(claim_text: str, claim: list[TimeExpression], ev_text: str, evidence: list[TimeExpression]) -> tuple[str, list[str]]:
+def check_dates(claim_text: str, claim: list[TimeExpression], ev_text: str, evidence: list[TimeExpression]) -> tuple[Outcome, list[str]]:
     """Checks whether the evidence states the claim's dates (as far as the claim states them) for the same event."""
     dated = [d for d in claim if d.year is not None]
     if not dated:
-        return "none", []
-    outcome, details = "agree", []
+        return Outcome.NONE, []
+    outcome, details = Outcome.AGREE, []
     for d in dated:
         peers = [e for e in evidence if e.year is not None and _same_event(claim_text, d, ev_text, e)]
         relations = {date_relation(d, e): e for e in reversed(peers)}  # the first peer of each relation
-        if "same" in relations:
+        if Outcome.AGREE in relations:
             details.append(f"date {d.text!r} stated in the evidence")
-        elif "differ" in relations:
-            details.append(f"claim says {d.text!r}; the evidence says {relations['differ'].text!r} for the same event")
-            outcome = "differ"
-        elif "coarser" in relations:
-            details.append(f"the evidence gives only {relations['coarser'].text!r} for {d.text!r}")
-            outcome = "missing" if outcome == "agree" else outcome
+        elif Outcome.DISAGREE in relations:
+            details.append(f"claim says {d.text!r}; the evidence says {relations[Outcome.DISAGREE].text!r} for the same event")
+            outcome = Outcome.DISAGREE
+        elif Outcome.MISSING in relations:
+            details.append(f"the evidence gives only {relations[Outcome.MISSING].text!r} for {d.text!r}")
+            outcome = Outcome.MISSING if outcome == Outcome.AGREE else outcome
         elif any(e.year is not None for e in evidence):
             details.append(f"the evidence dates another event, not {d.text!r}")
-            outcome = "other" if outcome in ("agree", "missing") else outcome
+            outcome = Outcome.OTHER if outcome in (Outcome.AGREE, Outcome.MISSING) else outcome
         else:
             details.append(f"the evidence states no date for {d.text!r}")
-            outcome = "missing" if outcome == "agree" else outcome
+            outcome = Outcome.MISSING if outcome == Outcome.AGREE else outcome
     return outcome, details
 
 
