@@ -117,8 +117,11 @@ def test_bundled_model_is_small_calibrated_and_named():
 def test_bundled_model_gets_obvious_pairs_right(bundled, monkeypatch):
     meta = json.loads((BUNDLED_DIR / "calibration.json").read_text())
     # reports name the model that made them: the loaded name is the versioned one its card and calibration record
-    assert bundled.name == meta["name"] and bundled.name.endswith(f"-v{meta['version']}")
-    assert (BUNDLED_DIR / "MODEL_CARD.md").read_text(encoding="utf-8").startswith(f"# {bundled.name}:")
+    # (the int8 copy that runs by default on a CPU says so: "<name>-int8")
+    base = bundled.name.removesuffix("-int8")
+    assert base == meta["name"] and base.endswith(f"-v{meta['version']}")
+    assert bundled.name == meta["name"] + ("-int8" if bundled.precision == "int8" else "")
+    assert (BUNDLED_DIR / "MODEL_CARD.md").read_text(encoding="utf-8").startswith(f"# {base}:")
     pairs = [
         ("The Eiffel Tower is a wrought-iron tower in Paris , France .", "The Eiffel Tower is in France."),
         ("The Eiffel Tower is a wrought-iron tower in Paris , France .", "The Eiffel Tower is in Berlin."),

@@ -147,7 +147,7 @@ class OnnxVerifier:
 
         pairs = list(pairs)
         if not pairs:
-            return np.zeros((0, 3), dtype=np.float32)
+            return np.zeros((0, len(STANCES)), dtype=np.float32)
         rows = self.encoder.run([p[0] for p in pairs], [p[1] for p in pairs], batch_size=batch_size)
         return rows[:, self.columns]
 
