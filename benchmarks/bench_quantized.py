@@ -259,6 +259,13 @@ def main() -> None:
     sys.stdout.write(text)
     if args.out:
         write_section(HEADING, text, args.out)
+        from factcheck.quantized import EMBEDDER_INT8_DIR, VERIFIER_INT8_DIR
+
+        stamp = f"Measured {datetime.date.today()} on {cpu_model()} by `benchmarks/bench_quantized.py` (docs/benchmarks.md)."
+        cards = {EMBEDDER_INT8_DIR: [stamp, "", *emb_rows, "", *retrieval],
+                 VERIFIER_INT8_DIR: [stamp, "", *ver_rows, "", "Accuracy on held-out splits:", "", *acc_rows]}
+        for folder, rows in cards.items():
+            write_section("## Scores", "## Scores\n\n" + "\n".join(rows) + "\n", folder / "MODEL_CARD.md")
 
 
 if __name__ == "__main__":

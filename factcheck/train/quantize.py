@@ -19,6 +19,23 @@ from factcheck.quantized import EMBEDDER_INT8_DIR, INT8_FILE, META_FILE, VERIFIE
 __all__ = ["export_onnx", "quantize_int8", "build_embedder", "build_verifier", "OPSET"]
 
 OPSET = 17
+KIND_NAMES = {"embedder": "sentence embedder", "verifier": "verdict model (NLI cross-encoder)"}
+CARD = """# {source} ({precision}): the bundled {kind_name} for onnxruntime
+
+Made from `{source}` by `factcheck train quantize`, with no training and no data: exported to ONNX (opset {opset})
+with torch's TorchScript exporter, attention, layer norm and GELU fused by onnxruntime's BERT optimiser, weights
+{weights}, activations {activations}. Inputs are truncated at {max_length} tokens. `--precision auto` (the
+default) runs it on a CPU; `--precision fp32` runs the model it was made from.
+
+Licence: that of the source model (all-MiniLM-L6-v2: Apache-2.0; the verdict model: see its MODEL_CARD.md).
+
+Reproduce: `factcheck train quantize` (about a minute; needs `pip install onnx`).
+
+## Scores
+
+Written by `benchmarks/bench_quantized.py --out docs/benchmarks.md` (speed against fp32, agreement with fp32,
+accuracy on held-out splits); see docs/benchmarks.md, "Quantised encoders".
+"""
 
 
 def _wrap(model, kind: str):
@@ -107,6 +124,8 @@ def _build(model_dir: Path, folder: Path, kind: str, max_length: int, source: st
                 "recipe": {"opset": OPSET, "fused": optimise, "weights": weights,
                            "activations": "uint8, dynamic" if quantize else "fp32"}}
         (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        (out / "MODEL_CARD.md").write_text(CARD.format(**meta, **meta["recipe"], kind_name=KIND_NAMES[kind]),
+                                           encoding="utf-8")
         old = folder.with_name(f".{folder.name}-old")
         if folder.exists():
             folder.rename(old)
