@@ -210,7 +210,7 @@ def test_ray_check_matches_single_process(ray_local, hash_index):
 
 @needs_ray
 def test_ray_check_resumes_through_partial_report(ray_local, hash_index, tmp_path):
-    from factcheck.cli.check_cmds import _run_batch
+    from factcheck.batch import check_batch
     from factcheck.report.jsonl import PartialReport, read_report
     from factcheck.scale import RayChecker
 
@@ -222,7 +222,7 @@ def test_ray_check_resumes_through_partial_report(ray_local, hash_index, tmp_pat
         interrupted.add(result)
     interrupted._handle.close()  # the run stopped here
     with RayChecker(functools.partial(fake_checker, str(hash_index)), actors=2) as checker:
-        results = _run_batch(checker, claims, out, batch_size=2)
+        results = check_batch(checker, claims, out, batch_size=2)
     _same_results(expected, results)
     _same_results(expected, read_report(out))
     assert not out.with_name(out.name + ".partial").exists()
