@@ -17,7 +17,8 @@ from factcheck.cli import app
 from factcheck.cli.verify_cmds import train_verifier
 from factcheck.settings import MODELS_DIR
 from factcheck.textio import atomic_dir
-from factcheck.train.verifier_card import fill_template, render_card, verdict_confidence_section
+from factcheck.train.cards import fill_template
+from factcheck.train.verifier_card import render_card, verdict_confidence_section
 from factcheck.train.verifier_config import SPECIALISTS, TrainConfig
 
 runner = CliRunner()
@@ -199,3 +200,17 @@ def test_card_and_evaluation_do_not_import_the_training_module():
         source = (folder / f"{module}.py").read_text(encoding="utf-8")
         assert "factcheck.train.verifier import" not in source, module
     assert "from factcheck" not in (folder / "verifier_config.py").read_text(encoding="utf-8")
+
+
+def test_other_cards_render_from_their_templates_as_shipped():
+    """The check-worthiness and claim-matcher cards come from templates filled with what the model folder
+    records (config.json, reranker.json): the shipped card, word for word."""
+    from factcheck.factchecks.features import Reranker
+    from factcheck.train import checkworthiness, claim_matcher
+
+    folder = MODELS_DIR / "checkworthiness"
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    assert checkworthiness.model_card(config) == (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
+    folder = MODELS_DIR / "claim-matcher"
+    card = claim_matcher.model_card(Reranker.load(folder / "reranker.json"))
+    assert card == (folder / "MODEL_CARD.md").read_text(encoding="utf-8")

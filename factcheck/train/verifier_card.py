@@ -1,11 +1,9 @@
-"""The verdict model's MODEL_CARD.md and its benchmarks section: Markdown templates (`templates/`) filled
-with `string.Template` from a run's recorded data (scores.json: scores, calibration, the run info)."""
+"""The verdict model's MODEL_CARD.md and its benchmarks section: Markdown templates (`templates/`, see
+`cards.py`) filled from a run's recorded data (scores.json: scores, calibration, the run info)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from string import Template
-
+from factcheck.train.cards import UNKNOWN, fill_template
 from factcheck.train.verifier_config import SPECIALISTS
 
 __all__ = [
@@ -16,17 +14,7 @@ __all__ = [
     "verdict_confidence_section",
     "VERDICT_HEADING",
     "TARGETS",
-    "fill_template",
 ]
-
-TEMPLATES = Path(__file__).parent / "templates"
-UNKNOWN = "?"  # what a card shows for a value the run did not record
-
-
-def fill_template(template: str, /, **values: object) -> str:
-    """The Markdown template `templates/<template>` with its `$placeholders` filled; a placeholder the values
-    do not name raises KeyError, so a template and its renderer cannot drift apart unnoticed."""
-    return Template((TEMPLATES / template).read_text(encoding="utf-8")).substitute(values)
 
 TARGETS = {
     "fever_dev": ("binary_accuracy", 0.88),
