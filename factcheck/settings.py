@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["data_dir", "default_index_dir", "limit_threads", "MODELS_DIR"]
+__all__ = ["data_dir", "default_index_dir", "limit_threads", "quiet_model_loading", "MODELS_DIR"]
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 
@@ -41,3 +41,30 @@ def limit_threads() -> int:
     else:
         os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     return threads
+
+
+# The model libraries' loggers; their notices ("Loading weights", load reports, advisories) stay at errors.
+_MODEL_LOGGERS = ("transformers", "sentence_transformers", "huggingface_hub", "safetensors")
+
+
+def quiet_model_loading() -> None:
+    """Silences what the model libraries print while loading a model: progress bars (huggingface_hub, which
+    transformers follows), transformers' and sentence-transformers' notices and warnings; errors still show.
+    The CLI calls it unless --verbose; it works before or after the libraries are imported."""
+    import logging
+    import sys
+
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+    for name in _MODEL_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+    if "transformers" in sys.modules:  # already imported: its logging was configured from the environment then
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+    if "huggingface_hub" in sys.modules:
+        from huggingface_hub.utils import disable_progress_bars
+
+        disable_progress_bars()

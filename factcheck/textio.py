@@ -24,6 +24,7 @@ __all__ = [
     "json_object",
     "atomic_write",
     "atomic_write_text",
+    "atomic_dir",
     "check_output",
     "check_outputs",
     "visible_text",
@@ -253,6 +254,29 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     """Writes a whole text file atomically."""
     with atomic_write(path) as handle:
         handle.write(text)
+
+
+@contextlib.contextmanager
+def atomic_dir(path: str | Path) -> Iterator[Path]:
+    """Yields a fresh temporary folder beside `path` to fill; once the block succeeds it replaces `path`
+    (an earlier folder is moved aside, then removed), else it is removed and `path` is left as it was."""
+    import shutil
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmpdir", dir=path.parent))
+    tmp.chmod(0o777 & ~_umask())
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = path.with_name(f".{path.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if path.exists():
+        os.replace(path, old)
+    os.replace(tmp, path)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 _SKIPPED_TAGS = {"script", "style", "noscript", "template", "head", "svg", "nav", "footer", "aside"}

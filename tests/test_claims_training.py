@@ -55,7 +55,7 @@ def test_training_writes_a_loadable_model_with_its_card(tmp_path, data_dir, embe
 
 def test_train_command_refuses_a_debates_file_that_is_not_the_clef_release(tmp_path, data_dir):
     _small_copy(data_dir / "checkworthiness", tmp_path)
-    result = CliRunner().invoke(app, ["train", "checkworthiness", "--data-dir", str(tmp_path), "--out",
+    result = CliRunner().invoke(app, ["train", "checkworthiness", "--data-dir", str(tmp_path), "-o",
                                       str(tmp_path / "model")])
     assert result.exit_code == 3, result.output
     assert "clef2020-debates" in result.output and "row 33250" in result.output

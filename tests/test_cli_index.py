@@ -103,7 +103,8 @@ def test_cli_errors_exit_non_zero_with_one_line(tmp_path, indexed):
     _error(runner.invoke(app, ["search", "x", "--index", str(tmp_path / "none")]), 4, "no index here", "factcheck index")
     _error(runner.invoke(app, ["info", "--index", str(tmp_path / "none")]), 4, "no index here")
     _error(runner.invoke(app, ["search", "x", "--index", str(folder), "--embedder", "other"]), 4, "--embedder")
-    _error(runner.invoke(app, ["search", "x", "--index", str(folder), "--mode", "fuzzy"]), 3, "search mode")
+    fuzzy = runner.invoke(app, ["search", "x", "--index", str(folder), "--mode", "fuzzy"])
+    assert fuzzy.exit_code == 2 and "Invalid value for '--mode'" in fuzzy.output and "'fuzzy' is not one of" in fuzzy.output
     _error(runner.invoke(app, ["search", " ", "--index", str(folder)]), 3, "empty search query")
     _error(runner.invoke(app, ["index", str(tmp_path / "corpus"), "--index", str(tmp_path / "x"), "--faiss", "Nope"]), 3, "FAISS")
     (folder / "manifest.json").write_text("{broken")

@@ -210,7 +210,7 @@ def test_ray_check_matches_single_process(ray_local, hash_index):
 
 @needs_ray
 def test_ray_check_resumes_through_partial_report(ray_local, hash_index, tmp_path):
-    from factcheck.cli.check_cmds import _run_batch
+    from factcheck.batch import check_batch
     from factcheck.report.jsonl import PartialReport, read_report
     from factcheck.scale import RayChecker
 
@@ -222,7 +222,7 @@ def test_ray_check_resumes_through_partial_report(ray_local, hash_index, tmp_pat
         interrupted.add(result)
     interrupted.close()  # the run stopped here
     with RayChecker(functools.partial(fake_checker, str(hash_index)), actors=2) as checker:
-        results = _run_batch(checker, claims, out, batch_size=2)
+        results = check_batch(checker, claims, out, batch_size=2)
     _same_results(expected, results)
     _same_results(expected, read_report(out))
     assert not out.with_name(out.name + ".partial").exists()
@@ -263,3 +263,37 @@ def test_cli_ray_check_matches_single_process_with_real_models(ray_local, corpus
     result = runner.invoke(app, [*base, "-o", str(outs["ray"]), "--ray", "--ray-actors", "2"])
     assert result.exit_code == 0, result.output
     _same_results(read_report(outs["single"]), read_report(outs["ray"]))
+
+
+def test_article_ray_missing_is_one_clear_line(monkeypatch, hash_index, tmp_path):
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray -> ImportError
+    article = tmp_path / "article.txt"
+    article.write_text(" ".join(CLAIMS), encoding="utf-8")
+    result = runner.invoke(app, ["article", str(article), "--index", str(hash_index), "--ray"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == ["error: --ray needs Ray, which is not installed; run: pip install 'factcheck[ray]'"]
+
+
+@needs_ray
+@pytest.mark.slow
+def test_cli_article_ray_matches_single_process(ray_local, hash_index, tmp_path, monkeypatch):
+    """`article --ray` checks the extracted claims on Ray actors (here: the stand-in Checker in each), with the
+    same results as in one process."""
+    from factcheck.pipeline import Checker
+    from factcheck.report.jsonl import read_report
+    from factcheck.scale import RayChecker
+
+    monkeypatch.setattr(Checker, "from_index", classmethod(lambda cls, index_dir, **kw: fake_checker(str(index_dir))))
+    monkeypatch.setattr(RayChecker, "from_index", classmethod(
+        lambda cls, index_dir, verifier="bundled", actors=None, address=None: cls(
+            functools.partial(fake_checker, str(index_dir)), actors, address)))
+    article = tmp_path / "article.txt"
+    article.write_text(" ".join(CLAIMS), encoding="utf-8")
+    outs = {name: tmp_path / f"{name}.jsonl" for name in ("single", "ray")}
+    base = ["article", str(article), "--index", str(hash_index), "--batch-size", "2", "--json"]
+    assert runner.invoke(app, [*base, "-o", str(outs["single"])]).exit_code == 0
+    result = runner.invoke(app, [*base, "-o", str(outs["ray"]), "--ray", "--ray-actors", "2"])
+    assert result.exit_code == 0, result.output
+    single = read_report(outs["single"])
+    assert len(single) >= 3
+    _same_results(single, read_report(outs["ray"]))

@@ -266,7 +266,7 @@ def test_train_reuses_a_finished_run_with_the_same_config(tmp_path):
     pairs = [NLIPair(f"p{i}", "h", "neutral", "fever-nei", f"g{i}") for i in range(3)]
     cfg = TrainConfig(epochs=1)
     (tmp_path / "epoch-1").mkdir()
-    (tmp_path / "train_config.json").write_text(json.dumps({**cfg.to_dict(), "pairs": 3}))
+    (tmp_path / "train_config.json").write_text(json.dumps({**cfg.stage_dict(), "pairs": 3}))
     assert train(pairs, tmp_path, cfg) == tmp_path / "epoch-1"
     assert '"reused"' in (tmp_path / "train.log").read_text()
     assert _finished_run(tmp_path, TrainConfig(epochs=1, lr=1e-5), 3) is None  # another config: trained again
@@ -275,10 +275,12 @@ def test_train_reuses_a_finished_run_with_the_same_config(tmp_path):
 
 def test_specialist_set_repeats_its_sources_and_replays_the_rest():
     from factcheck.train.verifier import specialist_set
+    from factcheck.train.verifier_config import Specialist
 
     sci = [NLIPair(f"s{i}", "h", "entailment", "scifact", f"s{i}") for i in range(3)]
     rest = [NLIPair(f"r{i}", "h", "neutral", "fever-nei", f"r{i}") for i in range(10)]
-    out = specialist_set([*rest, *sci], ("scifact",), 2, 4, random.Random(0))
+    stage = Specialist("scifact", ("scifact",), repeat=2, replay=4, numeric=False)
+    out = specialist_set([*rest, *sci], stage, random.Random(0))
     assert out[:6] == sci * 2 and len(out) == 10 and set(out[6:]) <= set(rest)
 
 

@@ -46,23 +46,29 @@ def test_finalize_converts_calibrates_scores_and_installs(tiny_model, tiny_data,
     assert json.loads((tmp_path / "run" / "scores.json").read_text())["scores"] == report["scores"]
     again = evaluate_dir(model, tiny_data, names=["fever_dev"])
     assert again["fever_dev"]["accuracy"] == report["scores"]["fever_dev"]["accuracy"]
+    cli = runner.invoke(app, ["train", "verifier", "--evaluate", str(model), "--splits", "fever_dev,numbers",
+                              "--data-dir", str(tiny_data), "--json"])
+    assert cli.exit_code == 0, cli.output
+    scored = json.loads(cli.stdout)
+    assert set(scored) == {"fever_dev", "numbers"}
+    assert scored["fever_dev"]["accuracy"] == report["scores"]["fever_dev"]["accuracy"]
     dest = install(model, tmp_path / "pkg" / "verifier")
     assert (dest / "config.json").is_file() and not (tmp_path / "pkg" / "verifier.new").exists()
 
 
 def test_cli_verify_json_with_a_model_folder(tiny_model):
-    result = runner.invoke(app, ["verify", "A man plays a guitar.", "A person plays music.", "--json", "--model", str(tiny_model)])
+    result = runner.invoke(app, ["verify", "A man plays a guitar.", "A person plays music.", "--json", "--verifier", str(tiny_model)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["stance"] in data["probabilities"] and abs(sum(data["probabilities"].values()) - 1) < 1e-3
-    plain = runner.invoke(app, ["verify", "A man plays a guitar.", "A person plays music.", "--model", str(tiny_model)])
+    plain = runner.invoke(app, ["verify", "A man plays a guitar.", "A person plays music.", "--verifier", str(tiny_model)])
     assert plain.exit_code == 0 and data["stance"] in plain.output
 
 
 def test_cli_verify_errors(tmp_path):
-    empty = runner.invoke(app, ["verify", "Some evidence.", "  ", "--model", str(tmp_path)])
+    empty = runner.invoke(app, ["verify", "Some evidence.", "  ", "--verifier", str(tmp_path)])
     assert empty.exit_code == 3 and "non-empty" in empty.output
-    missing = runner.invoke(app, ["verify", "Some evidence.", "A claim.", "--model", str(tmp_path / "nope")])
+    missing = runner.invoke(app, ["verify", "Some evidence.", "A claim.", "--verifier", str(tmp_path / "nope")])
     assert missing.exit_code == 5 and "no such model folder" in missing.output
 
 
@@ -73,11 +79,21 @@ def test_cli_train_verifier_checks_the_data_dir(tmp_path):
     assert helptext.exit_code == 0 and "--install" in helptext.output
 
 
+def test_cli_train_verifier_evaluate_refuses_what_it_cannot_score(tmp_path):
+    (tmp_path / "nli").mkdir()
+    (tmp_path / "nli" / "snli_dev.jsonl").write_text("")
+    not_a_model = runner.invoke(app, ["train", "verifier", "--data-dir", str(tmp_path), "--evaluate", str(tmp_path)])
+    assert not_a_model.exit_code == 3 and "not a model folder" in not_a_model.output
+    unknown = runner.invoke(app, ["train", "verifier", "--data-dir", str(tmp_path), "--evaluate", str(tmp_path),
+                                  "--splits", "fever_dev,nope"])
+    assert unknown.exit_code == 3 and "--splits: unknown split nope" in unknown.output
+
+
 @pytest.mark.training
 @pytest.mark.dataset
 def test_cli_train_verifier_end_to_end(tiny_data, tmp_path):
     out = tmp_path / "run"
-    result = runner.invoke(app, ["train", "verifier", "--data-dir", str(tiny_data), "--out", str(out),
+    result = runner.invoke(app, ["train", "verifier", "--data-dir", str(tiny_data), "-o", str(out),
                                  "--epochs", "1", "--max-pairs", "48", "--replay", "16", "--contrasts", "entities,negations",
                                  "--contrast-limit", "8", "--soup", "--json"])
     assert result.exit_code == 0, result.output

@@ -22,21 +22,6 @@ FACTCHECKS_OPT = typer.Option(
 )
 
 
-def _priors(store: Optional[Path], index: Optional[Path], claims, embedder=None) -> dict:
-    """The earlier fact-checks of each claim, by claim id; {} when no fact-check store is given or found."""
-    from factcheck.factchecks.matcher import open_matcher, prior_factchecks
-
-    matcher = open_matcher(store, index, embedder)
-    return prior_factchecks(matcher, claims) if matcher is not None else {}
-
-
-def _with_priors(result, priors: dict):
-    """The result with its earlier fact-checks attached."""
-    import dataclasses
-
-    return dataclasses.replace(result, fact_checked_before=priors.get(result.claim.id, [])) if priors else result
-
-
 def _exports(results, html: Optional[Path], markdown: Optional[Path], claimreview: Optional[Path],
              fever: Optional[Path], article: str = "", title: str = "Fact-check report") -> None:
     """Writes the optional report formats, each atomically."""
@@ -98,9 +83,9 @@ def check(
     precision: Precision = PRECISION_OPT,
 ) -> None:
     """Check one claim, or every claim in a claims JSONL file (resumable: rerun to continue)."""
+    from factcheck.batch import check_batch, open_checker, prior_factchecks_of, with_priors
     from factcheck.claims.io import check_claim_text
     from factcheck.errors import InputError
-    from factcheck.pipeline import Checker
     from factcheck.records import Claim
     from factcheck.textio import check_outputs
 
@@ -114,19 +99,12 @@ def check(
         check_claim_text(claim)
     claim_list = [Claim(id="claim-1", text=claim.strip())] if claim is not None else _read_claims(claims, skip_invalid)
     limit_threads()
-    if ray or ray_address:  # scale out: batches of claims on Ray actors, each holding a Checker
-        from factcheck.index import open_index
-        from factcheck.scale import RayChecker
-
-        open_index(index or default_index_dir()).close()  # fail fast here on a missing or damaged index
-        checker = RayChecker.from_index(index or default_index_dir(), verifier, actors=ray_actors, address=ray_address)
-    else:
-        checker = Checker.from_index(index or default_index_dir(), verifier=verifier)
-    priors = _priors(factchecks, index, claim_list, getattr(checker, "embedder", None))
+    checker = open_checker(index or default_index_dir(), verifier, ray, ray_address, ray_actors)
+    priors = prior_factchecks_of(factchecks, index, claim_list, getattr(checker, "embedder", None))
     if claim is not None:
-        results = [_with_priors(r, priors) for r in checker.check(claim_list)]
+        results = [with_priors(r, priors) for r in checker.check(claim_list)]
     else:
-        results = _run_batch(checker, claim_list, output, batch_size, priors)
+        results = check_batch(checker, claim_list, output, batch_size, priors)
     if output and claim is not None:
         from factcheck.report import write_report
 
@@ -158,29 +136,6 @@ def _read_claims(path: Path, skip_invalid: bool):
     return rank_claims(claims)
 
 
-def _run_batch(checker, claims, output: Optional[Path], batch_size: int, priors: Optional[dict] = None, article=None):
-    """Checks claims with a progress bar; with -o, finished claims are kept in OUTPUT.partial so an
-    interrupted run resumes where it stopped. `article` (an ArticleSource) is recorded in each result."""
-    from dataclasses import replace
-
-    from tqdm import tqdm
-
-    from factcheck.report.jsonl import PartialReport
-
-    run = PartialReport(output) if output else None
-    todo = [c for c in claims if not run or c.id not in run.done]
-    results = []
-    with tqdm(total=len(claims), initial=len(claims) - len(todo), desc="checking", unit="claim", disable=None) as bar:
-        for result in checker.check_stream(todo, batch_size=batch_size):
-            result = replace(result, article=article) if article is not None else result
-            result = _with_priors(result, priors or {})
-            if run:
-                run.add(result)
-            results.append(result)
-            bar.update(1)
-    return run.finish([c.id for c in claims]) if run else results
-
-
 @app.command()
 @guarded
 def article(
@@ -196,14 +151,18 @@ def article(
     fever: Optional[Path] = typer.Option(None, "--fever", help="Also write FEVER-style predictions JSONL."),
     factchecks: Optional[Path] = FACTCHECKS_OPT,
     batch_size: int = typer.Option(16, "--batch-size", min=1, help="Claims per model batch."),
+    ray: bool = typer.Option(False, "--ray", help=RAY_HELP),
+    ray_address: Optional[str] = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),
+    ray_actors: Optional[int] = typer.Option(None, "--ray-actors", min=1, help="Ray checker actors (default: one per CPU)."),
     offline: bool = typer.Option(False, "--offline", help=OFFLINE_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary instead of readable text."),
     precision: Precision = PRECISION_OPT,
 ) -> None:
-    """Extract an article's check-worthy claims (from a file or a web page), then check each against the index."""
+    """Extract an article's check-worthy claims (from a file or a web page), then check each against the index
+    (resumable with -o: rerun to continue)."""
+    from factcheck.batch import check_batch, open_checker, prior_factchecks_of
     from factcheck.claims import ClaimExtractor
     from factcheck.claims.clean import english_warning, read_article
-    from factcheck.pipeline import Checker
     from factcheck.readers.web import source_of
     from factcheck.textio import check_outputs
 
@@ -215,13 +174,13 @@ def article(
     warning = english_warning(doc.text, doc.source)
     if warning:
         typer.echo(f"warning: {warning}", err=True)
-    checker = Checker.from_index(index or default_index_dir(), verifier=verifier)  # fail fast on a missing index
+    checker = open_checker(index or default_index_dir(), verifier, ray, ray_address, ray_actors)  # fail fast on a missing index
     extractor = ClaimExtractor() if min_score is None else ClaimExtractor(min_score=min_score)
     claims = extractor.extract(doc, top=top)
     if not claims:
         typer.echo(f"warning: {doc.source}: no check-worthy claims found", err=True)
-    priors = _priors(factchecks, index, claims, checker.embedder)
-    results = _run_batch(checker, claims, output, batch_size, priors, article=fetched)
+    priors = prior_factchecks_of(factchecks, index, claims, getattr(checker, "embedder", None))
+    results = check_batch(checker, claims, output, batch_size, priors, article=fetched)
     title = f"Fact-check: {doc.title or doc.source}" if fetched else f"Fact-check: {Path(doc.source).name}"
     _exports(results, html, markdown, claimreview, fever, article=doc.text, title=title)
     if json_out:

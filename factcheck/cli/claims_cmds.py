@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-from factcheck.cli.common import OFFLINE_HELP, PRECISION_OPT, app, echo_json, guarded, train_app
+from factcheck.cli.common import (DEPRECATED_OUT_OPT, OFFLINE_HELP, PRECISION_OPT, app, echo_json, guarded,
+                                  renamed_option, train_app)
 from factcheck.quantized import Precision
 
 __all__ = ["extract", "train_checkworthiness_cmd"]
@@ -62,7 +63,8 @@ def extract(
 @guarded
 def train_checkworthiness_cmd(
     data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Data sets folder (default: FACTCHECK_DATA_DIR or ../shared/data)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Model folder to write (default: the bundled model)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Model folder to write (default: the bundled model)."),
+    out: Optional[Path] = DEPRECATED_OUT_OPT,
     epochs: int = typer.Option(0, "--epochs", min=0, help="Also fine-tune MiniLM's top layers as a member for this many epochs (slow to train and to score)."),
     cache: Path = typer.Option(Path("runs/checkworthiness-cache"), "--cache", help="Folder caching sentence embeddings and features (reruns skip them)."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
@@ -73,6 +75,7 @@ def train_checkworthiness_cmd(
     from factcheck.settings import data_dir as default_data_dir
     from factcheck.train.checkworthiness import train_checkworthiness
 
+    out = renamed_option(out, "--out", output, "-o/--output")
     log = (lambda _msg: None) if as_json else (lambda msg: typer.echo(msg, err=True))
     result = train_checkworthiness(data_dir or default_data_dir(), out or DEFAULT_MODEL_DIR, epochs=epochs,
                                    progress=not as_json, log=log, cache=cache)

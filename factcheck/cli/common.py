@@ -13,7 +13,8 @@ import typer
 from factcheck.errors import EXIT_INPUT, FactcheckError
 from factcheck.quantized import Precision
 
-__all__ = ["app", "train_app", "guarded", "echo_json", "OFFLINE_HELP", "PRECISION_OPT"]
+__all__ = ["app", "train_app", "guarded", "echo_json", "renamed_option", "OFFLINE_HELP", "DEPRECATED_MODEL_OPT",
+           "DEPRECATED_OUT_OPT", "PRECISION_OPT"]
 
 OFFLINE_HELP = "Never touch the network: an http(s) address is refused with one line instead of fetched."
 
@@ -55,8 +56,28 @@ def _root(
     version: bool = typer.Option(
         False, "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
     ),
+    verbose: bool = typer.Option(
+        False, "--verbose", help="Show the model libraries' own messages (download and loading progress bars, warnings)."
+    ),
 ) -> None:
     """Check the factual claims in news articles against a reference corpus you indexed, offline."""
+    if not verbose:
+        from factcheck.settings import quiet_model_loading
+
+        quiet_model_loading()
+
+
+# Old option names, kept working but hidden from --help; `renamed_option` says which name to use instead.
+DEPRECATED_MODEL_OPT = typer.Option(None, "--model", hidden=True, help="Deprecated: use --verifier.")
+DEPRECATED_OUT_OPT = typer.Option(None, "--out", hidden=True, help="Deprecated: use -o/--output.")
+
+
+def renamed_option(old_value: Any, old_name: str, value: Any, name: str) -> Any:
+    """The value of a renamed option: the old name's, with a warning on stderr, when it was given."""
+    if old_value is None:
+        return value
+    typer.echo(f"warning: {old_name} is deprecated; use {name}", err=True)
+    return old_value
 
 
 def guarded(fn: Callable) -> Callable:

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
+from factcheck.cli.choices import EvalFormat, EvalMode, SearchMode, comma_choices
 from factcheck.cli.common import PRECISION_OPT, app, echo_json, guarded
 from factcheck.quantized import Precision
-
-FORMATS = ("scifact", "fever", "climate-fever", "jsonl", "claims")
 
 
 @app.command("eval")
 @guarded
 def eval_(
     dataset: Path = typer.Argument(..., help="The data set's claims file (SciFact claims_*.jsonl, pairs JSONL, ...)."),
-    fmt: str = typer.Option(..., "--format", help="Data-set format: scifact, fever (premise/hypothesis/label pairs), climate-fever, jsonl, or claims (a claims JSONL with gold labels, checked against --corpus)."),
-    mode: str = typer.Option("oracle", "--mode", help="oracle (verdict model on gold evidence), open (index + full pipeline) or retrieval (retrievers vs gold documents)."),
+    fmt: EvalFormat = typer.Option(..., "--format", help="Data-set format: fever is premise/hypothesis/label pairs; claims is a claims JSONL with gold labels, checked against --corpus."),
+    mode: EvalMode = typer.Option(EvalMode.oracle, "--mode", help="oracle (verdict model on gold evidence), open (index + full pipeline) or retrieval (retrievers vs gold documents)."),
     index: Optional[Path] = typer.Option(None, "--index", help="Index folder for open/retrieval modes; built from the data set's corpus unless it already holds it."),
     corpus: Optional[Path] = typer.Option(None, "--corpus", help="Corpus to index (scifact: default corpus.jsonl beside the claims; jsonl: default the evidence texts; claims: required)."),
-    retriever: str = typer.Option("hybrid", "--retriever", help="Retriever mode(s): hybrid, dense, bm25; comma-separated to compare side by side."),
+    retrievers: Any = typer.Option(SearchMode.hybrid.value, "--retriever", **comma_choices(SearchMode), help="Retriever mode(s); comma-separated to compare side by side."),
     verifier: str = typer.Option("bundled", "--verifier", help="Verdict model: 'bundled' or a Hugging Face NLI model name/path."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Evaluate the first N claims only."),
     depth: int = typer.Option(100, "--depth", min=10, help="Passages retrieved per claim in retrieval mode."),
@@ -44,11 +43,9 @@ def eval_(
     from factcheck.eval.tables import report_markdown
     from factcheck.textio import atomic_write_text, check_outputs
 
-    if fmt not in FORMATS:
-        raise InputError(f"--format {fmt}: choose one of {', '.join(FORMATS)}")
     outputs = {"--markdown": markdown, "--reliability": reliability, "--predictions": predictions}
     check_outputs(outputs, inputs=tuple(p for p in (dataset, corpus) if p))
-    retrievers = [r.strip() for r in retriever.split(",") if r.strip()]
+    fmt, mode = fmt.value, mode.value
     if reliability and mode == "retrieval":
         raise InputError("--reliability needs verdicts: use --mode oracle or open")
     data = read_dataset(dataset, fmt, corpus).limit(limit)

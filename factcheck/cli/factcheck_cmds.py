@@ -8,7 +8,8 @@ from typing import List, Optional
 
 import typer
 
-from factcheck.cli.common import PRECISION_OPT, app, echo_json, guarded, train_app
+from factcheck.cli.choices import MatchMode
+from factcheck.cli.common import DEPRECATED_OUT_OPT, PRECISION_OPT, app, echo_json, guarded, renamed_option, train_app
 from factcheck.quantized import Precision
 
 __all__ = ["factchecks_app", "add", "info", "match", "train_claim_matcher_cmd"]
@@ -88,7 +89,7 @@ def match(
     min_score: Optional[float] = typer.Option(
         None, "--min-score", min=0.0, help="Lowest score listed (default: the measured match threshold; 0 lists the top k)."
     ),
-    mode: str = typer.Option("rerank", "--mode", help="rerank (default), or a baseline: hybrid (RRF), dense, bm25."),
+    mode: MatchMode = typer.Option(MatchMode.rerank, "--mode", help="rerank (default), or a baseline: hybrid (RRF), dense, bm25."),
     speaker: str = typer.Option("", "--speaker", help="Who made the claim (one claim): their fact-checks rank higher."),
     date: Optional[str] = typer.Option(None, "--date", help="When the claim was made (one claim), e.g. 2019-10-22."),
     as_json: bool = typer.Option(False, "--json", help="Print the matches as JSON."),
@@ -111,7 +112,7 @@ def match(
         raise InputError(f"--date {date!r}: not a date; write it as 2019-10-22 or October 22, 2019")
     one = Query(id="claim-1", text=claim.strip(), speaker=speaker, date=iso_date(date)) if claim is not None else None
     queries = [one] if one is not None else read_queries(claims)
-    matcher = Matcher(store or default_store_dir(), mode=mode)
+    matcher = Matcher(store or default_store_dir(), mode=mode.value)
     limit_threads()
     found = _match_all(matcher, queries, k, min_score)
     if output:
@@ -154,7 +155,8 @@ def _print_matches(text: str, matches) -> None:
 def train_claim_matcher_cmd(
     data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Data sets folder (default: $FACTCHECK_DATA_DIR, else ../shared/data)."),
     store: Path = typer.Option(Path("runs/claim-matching-store"), "--store", help="Store of both collections (built on first use, minutes)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Where to write reranker.json (default: the bundled model's folder)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Where to write reranker.json (default: the bundled model's folder)."),
+    out: Optional[Path] = DEPRECATED_OUT_OPT,
 ) -> None:
     """Fit the claim-matching re-ranker on the CheckThat! train splits (debates -> PolitiFact, tweets -> Snopes)."""
     from factcheck.factchecks.matcher import RERANKER_PATH
@@ -162,6 +164,7 @@ def train_claim_matcher_cmd(
     from factcheck.settings import limit_threads
     from factcheck.train.claim_matcher import train_claim_matcher
 
+    out = renamed_option(out, "--out", output, "-o/--output")
     limit_threads()
     reranker = train_claim_matcher(data_dir or default_data_dir(), store, out or RERANKER_PATH)
     typer.echo(f"re-ranker trained on {reranker.info['splits']} -> {out or RERANKER_PATH}")

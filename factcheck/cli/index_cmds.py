@@ -8,6 +8,7 @@ from typing import List, Optional
 
 import typer
 
+from factcheck.cli.choices import SearchMode
 from factcheck.cli.common import OFFLINE_HELP, PRECISION_OPT, app, echo_json, guarded
 from factcheck.quantized import Precision
 
@@ -95,7 +96,7 @@ def search(
     query: str = typer.Argument(..., help="What to search for."),
     k: int = typer.Option(5, "-k", "--top", min=1, max=1000, help="Number of passages to show."),
     index_dir: Optional[Path] = typer.Option(None, "--index", help=_INDEX_HELP),
-    mode: str = typer.Option("hybrid", "--mode", help="hybrid (dense + BM25, fused), dense or bm25."),
+    mode: SearchMode = typer.Option(SearchMode.hybrid, "--mode", help="hybrid (dense + BM25, fused), dense or bm25."),
     embedder: Optional[str] = typer.Option(None, "--embedder", help="Must match the index's embedder."),
     nprobe: Optional[int] = typer.Option(
         None, "--nprobe", min=1, help="IVF indexes: lists probed per query (default: the index's; more = slower, exacter)."
@@ -110,7 +111,7 @@ def search(
 
     if mode != "bm25":  # BM25 alone never loads torch
         limit_threads()
-    with Retriever(index_dir, mode=mode, embedder=embedder, nprobe=nprobe) as retriever:
+    with Retriever(index_dir, mode=mode.value, embedder=embedder, nprobe=nprobe) as retriever:
         hits = retriever.search(query, k)
     if as_json:
         echo_json([to_dict(hit) for hit in hits])

@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from factcheck.cli.choices import Verdict
 from factcheck.cli.common import app, echo_json, guarded
 
 __all__ = ["review_app"]
@@ -61,7 +62,7 @@ def decide(
     report: Path = typer.Argument(..., help="The report JSONL the claim comes from."),
     claim_id: str = typer.Argument(..., help="The claim's id (see the report or the notebook's table)."),
     accept: bool = typer.Option(False, "--accept", help="Accept the machine verdict."),
-    verdict: Optional[str] = typer.Option(None, "--verdict", help="Override with this verdict."),
+    verdict: Optional[Verdict] = typer.Option(None, "--verdict", case_sensitive=False, help="Override with this verdict."),
     note: str = typer.Option("", "--note", help="Why."),
     reviewer: Optional[str] = typer.Option(None, "--reviewer", help="Who decided (default: your user name)."),
     decisions: Optional[Path] = typer.Option(None, "--decisions", help="Sidecar (default: REPORT.decisions.jsonl)."),
@@ -78,7 +79,7 @@ def decide(
         raise InputError(f"{report}: no claim with id {claim_id!r}; check the id in the report or the notebook's table")
     path = decisions or decisions_path(report)
     saved = save_decision(path, claim_id, "accept" if accept else "override",
-                          result.verdict if accept else verdict, note, reviewer or _user())
+                          result.verdict if accept else verdict.value, note, reviewer or _user())
     if as_json:
         echo_json({**saved.to_json(), "machine_verdict": result.verdict, "decisions": str(path)})
     else:

@@ -11,6 +11,7 @@ from typing import Iterator, List, Optional
 import typer
 
 from factcheck.cli.check_cmds import FACTCHECKS_OPT, INDEX_OPT, VERIFIER_OPT
+from factcheck.cli.choices import LogLevel
 from factcheck.cli.common import PRECISION_OPT, app, guarded
 from factcheck.serve.limits import TOKEN_ENV, ServeLimits
 from factcheck.quantized import Precision
@@ -45,7 +46,7 @@ def serve(
     batch_wait_ms: float = typer.Option(
         _DEFAULTS.batch_wait * 1000, "--batch-wait-ms", min=0.0, help="How long a request waits for others to share its model call."
     ),
-    log_level: str = typer.Option("info", "--log-level", help="uvicorn log level: critical, error, warning, info, debug."),
+    log_level: LogLevel = typer.Option(LogLevel.info, "--log-level", help="uvicorn log level."),
     precision: Precision = PRECISION_OPT,
 ) -> None:
     """Serve the HTTP API (/v1/check, /v1/article, /v1/match, /v1/search, /v1/info, /v1/health; docs at /docs) and the web page at /.
@@ -81,7 +82,7 @@ def serve(
                f"token {'required' if token else 'off (loopback only)'}; http://{host}:{port}/ (API docs at /docs)", err=True)
     app_ = create_app(service, limits, token=token, cors_origins=tuple(cors_origin or ()))
     with _clean_exit_on_sigterm():
-        uvicorn.run(app_, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=None)
+        uvicorn.run(app_, host=host, port=port, log_level=log_level.value, timeout_graceful_shutdown=None)
 
 
 @contextlib.contextmanager

@@ -194,27 +194,18 @@ def _progress(items: Any, show: bool, desc: str) -> Any:
 
 
 def _save(out: Path, members: list[dict], arrays: dict[str, Any], config: dict[str, Any]) -> None:
-    """Writes weights.npz (no pickle) and config.json into a fresh folder, swapped in atomically."""
-    import os
-    import shutil
-    import tempfile
-
+    """Writes weights.npz (no pickle), config.json and MODEL_CARD.md into a fresh folder, swapped in atomically."""
     import numpy as np
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    tmp.chmod(0o755)
+    from factcheck.textio import atomic_dir
+
     half = {f"m{k}." for k, m in enumerate(members) if m["kind"] == "finetuned"}  # transformer layers: float16
     typed = {k: np.asarray(v, dtype=np.float16 if any(k.startswith(h) for h in half) else np.float32)
              for k, v in arrays.items()}
-    np.savez_compressed(tmp / "weights.npz", **typed)
-    (tmp / "config.json").write_text(json.dumps({**config, "members": members}, indent=2) + "\n", encoding="utf-8")
-    (tmp / "MODEL_CARD.md").write_text(model_card({**config, "members": members}), encoding="utf-8")
-    old = out.with_name(out.name + ".old")
-    if out.exists():
-        os.replace(out, old)
-    os.replace(tmp, out)
-    shutil.rmtree(old, ignore_errors=True)
+    with atomic_dir(out) as tmp:
+        np.savez_compressed(tmp / "weights.npz", **typed)
+        (tmp / "config.json").write_text(json.dumps({**config, "members": members}, indent=2) + "\n", encoding="utf-8")
+        (tmp / "MODEL_CARD.md").write_text(model_card({**config, "members": members}), encoding="utf-8")
 
 
 def _describe(member: dict[str, Any], config: dict[str, Any]) -> str:
@@ -241,72 +232,25 @@ def _row(name: str, s: dict[str, Any]) -> str:
 
 
 def model_card(config: dict[str, Any]) -> str:
-    """The MODEL_CARD.md text for a trained model, filled from its config."""
+    """The MODEL_CARD.md text for a trained model (templates/checkworthiness_card.md), filled from its config."""
+    from factcheck.train.cards import fill_template
+    from factcheck.train.checkworthiness_data import DEV_START, HELD_OUT_START
+
     scores, chosen, data = config["test_scores"], config["selection"], config["data"]
     members = "\n".join(f"  {i + 1}. {_describe(m, config)}." for i, m in enumerate(config["members"]))
     sizes = "\n".join(f"  - {name}: {n['sentences']:,} sentences, {n['positive']:,} check-worthy" for name, n in data.items())
-    return f"""# Check-worthiness model (factcheck)
-
-Scores a sentence for whether it is worth checking: trained on the sentences fact-checkers chose to check
-(CLEF CheckThat! debates and tweets) together with ClaimBuster's check-worthy factual sentences. Used by
-`factcheck extract` to pick and rank the sentences that become claims.
-
-## Model
-- The probabilities of these members are averaged:
-{members}
-- Members chosen on the development debates (average precision {chosen['dev_ap']}, P@10 {chosen['dev_p10']}) among
-  the subsets within {chosen['f1_tolerance']} of the best balanced F1 on the ClaimBuster selection split; decision
-  threshold {config['threshold']} on the averaged probability, chosen there to maximise positive-class F1 with the
-  two classes weighted equally (balanced F1 {chosen['dev_balanced_f1']}). The score the tool reports is shifted so
-  that 0.5 is this threshold: `score = sigmoid(logit(p) - logit(threshold))`.
-- Scoring needs the sentence embedding (which `factcheck` computes for retrieval anyway) and a spaCy parse;
-  the rest is a few matrix products.
-- Files: `config.json` (members, feature names, threshold, embedder, spaCy model, version {config['version']})
-  and `weights.npz` (float32 arrays, loaded with `allow_pickle=False`). No pickles; scoring runs offline
-  with the bundled embedder and `{config['spacy_model']}`.
-
-## Data
-- ClaimBuster two-class (utaresearch/claimbuster-spotter @ 332bba08 : data/two_class; repository GPL-3.0,
-  original release CC BY 4.0): US presidential debate sentences, label 1 = check-worthy factual claim.
-  85 % of train for fitting, 15 % (stratified, seed {config['seed']}) for the threshold; test for the scores below.
-  ClaimBuster sentences that also occur in the development or held-out debates are left out of fitting.
-- CLEF 2020 CheckThat! task 5 debates (claimbuster-spotter : data/clef20/task5, free for research use), label
-  1 = checked by journalists. The file runs debate after debate; cut at debate boundaries into a training
-  block (rows 0-27,143), a development block (rows 27,144-33,249) and a held-out block (rows 33,250-42,775),
-  never used for training or choices.
-- CLEF 2020 CheckThat! task 1 COVID-19 tweets (sshaar/clef2020-factchecking-task1 @ ff5169f5, free for research
-  use), training and dev files.
-{sizes}
-
-## Scores
-
-Held-out debates: average precision (the CheckThat! measure), precision among the 10 best scored, and the
-share of sentences scored at least 0.5. ClaimBuster two-class test: positive-class F1, precision, recall.
-Measured in the training run:
-
-| model | held-out debates AP | P@10 | scored ≥ 0.5 | ClaimBuster F1 | precision | recall |
-|---|---:|---:|---:|---:|---:|---:|
-{_row("baseline: logistic regression on frozen MiniLM embeddings (ClaimBuster train, class-balanced)", scores['baseline'])}
-{_row("this model", scores['model'])}
-
-The previous model (ClaimBuster only, with a fine-tuned MiniLM member) is compared in the same run, with
-speed, by `benchmarks/bench_checkworthiness.py` (docs/benchmarks.md). Training time: {config['train_seconds']:.0f} s on
-2 shared CPU cores (features cached in `{config['cache']}`).
-
-## Reproduce
-
-```
-factcheck train checkworthiness --data-dir ../shared/data --out factcheck/models/checkworthiness
-```
-
-Fixed seed; the same data and library versions give the same model (float rounding may differ across CPUs).
-
-## Limits
-- Trained on debate speech and tweets; news sentences differ (reported speech, attributions). Scores are a
-  ranking aid, not a verdict: review the extracted claims.
-- Fact-checkers' choices depend on the news of the day; a sentence not chosen is not necessarily unworthy.
-- English only.
-"""
+    held_out = next((n["sentences"] for name, n in data.items() if name.endswith("heldout")), None)
+    return fill_template(
+        "checkworthiness_card.md", members=members, sizes=sizes, dev_ap=chosen["dev_ap"], dev_p10=chosen["dev_p10"],
+        f1_tolerance=chosen["f1_tolerance"], threshold=config["threshold"], dev_balanced_f1=chosen["dev_balanced_f1"],
+        version=config["version"], spacy_model=config["spacy_model"], seed=config["seed"],
+        fit_pct=f"{1 - DEV_SHARE:.0%}".rstrip("%"), threshold_pct=f"{DEV_SHARE:.0%}".rstrip("%"),
+        dev_start_prev=f"{DEV_START - 1:,}", dev_start=f"{DEV_START:,}", held_out_start_prev=f"{HELD_OUT_START - 1:,}",
+        held_out_start=f"{HELD_OUT_START:,}", held_out_end=f"{HELD_OUT_START + held_out - 1:,}" if held_out else "the end",
+        baseline_row=_row("baseline: logistic regression on frozen MiniLM embeddings (ClaimBuster train, class-balanced)",
+                          scores["baseline"]),
+        model_row=_row("this model", scores["model"]), train_seconds=f"{config['train_seconds']:.0f}", cache=config["cache"],
+    )
 
 
 @dataclass

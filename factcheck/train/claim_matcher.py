@@ -92,7 +92,9 @@ def train_claim_matcher(data_dir: Path, store: Path = DEFAULT_STORE, out: Path =
 
 
 def model_card(reranker: Reranker) -> str:
-    """The re-ranker's model card, filled from its recorded training data and weights."""
+    """The re-ranker's model card (templates/claim_matcher_card.md), filled from its recorded training data and weights."""
+    from factcheck.train.cards import fill_template
+
     info = reranker.info
     splits = "\n".join(
         f"| {name} | {v['queries']} | {v['pairs']} | {v['positives']} |" for name, v in info.get("splits", {}).items()
@@ -103,32 +105,6 @@ def model_card(reranker: Reranker) -> str:
         active = reranker.hidden[1] > 0
         net = reranker.hidden[0][:, active] @ reranker.coef[active]
         weights = "\n".join(f"| `{f}` | {w:+.3f} |" for f, w in zip(reranker.features, net))
-    return f"""# Claim-matching re-ranker
-
-A small neural network (one hidden layer) that scores how likely a published fact-check checks a claim, from features of
-the pair (`factcheck/factchecks/features.py`). `factcheck match` and the "fact-checked before" section
-of `check`/`article` rank candidates (MiniLM cosine top {info.get('candidates_per_retriever')}, BM25 top
-{info.get('candidates_per_retriever')}, the same speaker's fact-checks within 30 days) by its probability
-and show those reaching `MATCH_THRESHOLD`. Weights in `reranker.json` (plain JSON, no pickle).
-
-Trained by `factcheck train claim-matcher` on {info.get('trained_on')}; embedder {info.get('embedder')};
-a one-hidden-layer MLP ({info.get('hidden_units')} ReLU units, L2 {info.get('alpha')}, seed {info.get('seed')}) over
-standardised features (a logistic regression when hidden_units is 0, L2 strength C = {info.get('C')}). Weight of each
-standardised feature (for the MLP: its net weight through the units active at the mean):
-
-| split | queries | candidate pairs | positives |
-|---|---|---|---|
-{splits}
-
-| feature | weight |
-|---|---|
-{weights}
-
-Quality (MAP@5 on the dev splits, baselines, threshold precision/recall) and speed: docs/benchmarks.md,
-"Claim matching (earlier fact-checks)".
-
-Limits: trained on US political debates (PolitiFact) and tweets (Snopes) in English; the speaker and date
-features help only when the claim's speaker and date are known (`speaker`, `date` in `match --claims`
-input; `check` passes the claim's attributed speaker). A fact-check of a similar but different claim
-can score high: the rating shown is the earlier fact-check's, never the verdict on this claim.
-"""
+    return fill_template("claim_matcher_card.md", splits=splits, weights=weights,
+                         **{key: info.get(key) for key in ("trained_on", "embedder", "hidden_units", "alpha", "seed", "C")},
+                         candidates=info.get("candidates_per_retriever"))

@@ -101,18 +101,16 @@ def _build(model_dir: Path, folder: Path, kind: str, max_length: int, source: st
            per_channel: bool = True, quantize: bool = True) -> Path:
     """Exports, fuses and quantises one model into `folder` (model-int8.onnx, tokenizer.json, meta), atomically;
     with quantize=False the fused fp32 graph instead (model-fp32.onnx: for benchmarks)."""
+    from factcheck.textio import atomic_dir
+
     config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=f".{folder.name}-") as tmp:
-        work = Path(tmp)
-        export_onnx(model_dir, work / "fp32.onnx", kind)
-        graph = work / "fp32.onnx"
+    name = INT8_FILE if quantize else "model-fp32.onnx"
+    with tempfile.TemporaryDirectory() as tmp, atomic_dir(folder) as out:
+        graph = Path(tmp) / "fp32.onnx"
+        export_onnx(model_dir, graph, kind)
         if optimise:
-            _optimise(graph, work / "fused.onnx", config["num_attention_heads"], config["hidden_size"])
-            graph = work / "fused.onnx"
-        out = work / "out"
-        out.mkdir()
-        name = INT8_FILE if quantize else "model-fp32.onnx"
+            _optimise(graph, Path(tmp) / "fused.onnx", config["num_attention_heads"], config["hidden_size"])
+            graph = Path(tmp) / "fused.onnx"
         if quantize:
             quantize_int8(graph, out / name, per_channel=per_channel)
         else:
@@ -122,15 +120,10 @@ def _build(model_dir: Path, folder: Path, kind: str, max_length: int, source: st
         meta = {"kind": kind, "source": source, "file": name, "max_length": max_length,
                 "precision": "int8" if quantize else "fp32",
                 "recipe": {"opset": OPSET, "fused": optimise, "weights": weights,
-                           "activations": "uint8, dynamic" if quantize else "fp32"}}
+                           "activations": "uint8, dynamic, per input" if quantize else "fp32"}}
         (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         (out / "MODEL_CARD.md").write_text(CARD.format(**meta, **meta["recipe"], kind_name=KIND_NAMES[kind]),
                                            encoding="utf-8")
-        old = folder.with_name(f".{folder.name}-old")
-        if folder.exists():
-            folder.rename(old)
-        out.rename(folder)
-        shutil.rmtree(old, ignore_errors=True)
     return folder / name
 
 

@@ -24,7 +24,7 @@ from typing import Any, Sequence
 
 from factcheck.eval.modes import Prediction
 from factcheck.eval.readers import Dataset, EvalExample, read_fever_pairs, read_scifact
-from factcheck.train.verifier_data import bucket, long_sentences, normalise_text
+from factcheck.train.verifier_data import FEVER_DEV, SCIFACT_DEV, bucket, long_sentences, normalise_text
 from factcheck.verify.calibration import (
     VERDICT_CALIBRATION_FILE,
     VerdictCalibration,
@@ -34,8 +34,6 @@ from factcheck.verify.calibration import (
 )
 
 __all__ = ["scifact_dev", "fever_dev", "raw_predictions", "fit_and_score", "run"]
-
-SCIFACT_DEV, FEVER_DEV = 0.20, 0.15  # the verdict model's held-out fractions (verifier_data.build_splits)
 
 
 def scifact_dev(data_dir: Path, seed: int = 13) -> Dataset:
@@ -150,7 +148,7 @@ def run(data_dir: Path, work_dir: Path, verifier: str = "bundled", out: Path | N
     predictions = {ds.name: raw_predictions(ds, work_dir / f"{ds.name}-index", model, progress) for ds in sets}
     calibration = fit_and_score(predictions, seed)
     calibration.info |= {"verifier": getattr(model, "name", verifier), "date": datetime.date.today().isoformat(),
-                         "command": command}
+                         "command": command, "scifact_abstracts": len(sets[0].corpus)}
     target = out or _model_dir(verifier) / VERDICT_CALIBRATION_FILE
     calibration.save(target)
     calibration.info["written"] = str(target)
@@ -171,5 +169,5 @@ def _model_dir(verifier: str) -> Path:
 
     folder = BUNDLED_DIR if verifier == "bundled" else Path(verifier)
     if not folder.is_dir():
-        raise InputError(f"verifier {verifier!r} is not a local folder; pass --out FILE for the calibration")
+        raise InputError(f"verifier {verifier!r} is not a local folder; pass -o FILE for the calibration")
     return folder

@@ -1,8 +1,10 @@
 """`factcheck train verifier`: fine-tunes the bundled all-MiniLM-L6-v2 into a three-way NLI
 cross-encoder, calibrates it, converts it to fp16 and scores it on the held-out splits.
 
-Stages (each callable alone): `train` → `finalize` (calibrate on the dev split, convert, evaluate,
-write calibration.json, scores.json and MODEL_CARD.md). `python -m factcheck.train.verifier --help`.
+Stages: `train` (the first stage, then the repair, specialist and transfer stages, each from the one
+before) → `finalize` (convert, calibrate on the dev split, evaluate, write calibration.json, scores.json and
+MODEL_CARD.md). The recipe is one `TrainConfig` (`factcheck.train.verifier_config`); every checkpoint and
+model folder is written to a temporary folder and renamed into place (`textio.atomic_dir`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from pathlib import Path
 from typing import Sequence
 
 from factcheck.records import STANCES
+from factcheck.textio import atomic_dir, atomic_write_text
+from factcheck.train.verifier_config import SPECIALISTS, Specialist, TrainConfig, model_version
 from factcheck.train.verifier_data import BASE_SOURCES, NLIPair
 
 __all__ = [
@@ -35,23 +39,6 @@ __all__ = [
 ]
 
 BASE_MODEL = "all-MiniLM-L6-v2"
-
-
-class TrainConfig:
-    """Hyper-parameters of one training run (recorded in the run folder and the model card)."""
-
-    def __init__(self, epochs: int = 2, batch_size: int = 16, lr: float = 5e-5, warmup: float = 0.06,
-                 max_length: int = 128, seed: int = 13, max_pairs: int | None = None,
-                 budget_min: float | None = None, weight_decay: float = 0.01, stop_after_min: float | None = None,
-                 freeze_embeddings: bool = True, freeze_layers: int = 0):
-        self.epochs, self.batch_size, self.lr, self.warmup = epochs, batch_size, lr, warmup
-        self.max_length, self.seed, self.max_pairs, self.budget_min = max_length, seed, max_pairs, budget_min
-        self.weight_decay, self.stop_after_min, self.freeze_embeddings = weight_decay, stop_after_min, freeze_embeddings
-        self.freeze_layers = freeze_layers
-
-    def to_dict(self) -> dict:
-        """The config as a JSON-ready dict."""
-        return dict(vars(self))
 
 
 def set_seed(seed: int) -> None:
@@ -129,19 +116,13 @@ def balance_labels(stage: Sequence[NLIPair], pool: Sequence[NLIPair], rng: rando
 # The transfer stage (`--transfer`, verdict model v5): base training pairs replayed, reversed claims made
 TRANSFER_REPLAY, TRANSFER_NEGATIONS = 4000, 1000
 
-# The specialist stages of `--soup`: (name, sources trained on, passes over them, replayed other pairs,
-# whether the numeric repair pairs of `repair_set` come along so the numbers skill is not averaged away)
-SPECIALISTS = (("snli", ("snli",), 1, 4000, True), ("scifact", ("scifact", "scifact-nei"), 2, 3000, False))
-
-
-def specialist_set(train_pairs: Sequence[NLIPair], sources: Sequence[str], repeat: int, replay: int,
-                   rng: random.Random, numeric: bool = False) -> list[NLIPair]:
-    """The pairs of one specialist stage: every pair of `sources`, `repeat` times over, with `numeric`
+def specialist_set(train_pairs: Sequence[NLIPair], stage: Specialist, rng: random.Random) -> list[NLIPair]:
+    """The pairs of one specialist stage: every pair of its sources, `repeat` times over, with `numeric`
     the numeric contrasts and their originals, plus a replay sample of the other training pairs."""
-    own = [p for p in train_pairs if p.source in sources]
-    numbers = repair_set(train_pairs, (), 0, rng) if numeric else []
-    rest = [p for p in train_pairs if p.source not in sources and not (numeric and p.source == "numbers")]
-    return own * repeat + numbers + rng.sample(rest, min(replay, len(rest)))
+    own = [p for p in train_pairs if p.source in stage.sources]
+    numbers = repair_set(train_pairs, (), 0, rng) if stage.numeric else []
+    rest = [p for p in train_pairs if p.source not in stage.sources and not (stage.numeric and p.source == "numbers")]
+    return own * stage.repeat + numbers + rng.sample(rest, min(stage.replay, len(rest)))
 
 
 def average_weights(checkpoints: Sequence[Path], dest: Path) -> Path:
@@ -155,8 +136,9 @@ def average_weights(checkpoints: Sequence[Path], dest: Path) -> Path:
     states = [m.state_dict() for m in models]
     averaged = {k: sum(state[k].float() for state in states) / len(states) for k in states[0]}
     models[0].load_state_dict(averaged)
-    models[0].save_pretrained(dest)
-    AutoTokenizer.from_pretrained(checkpoints[0], local_files_only=True).save_pretrained(dest)
+    with atomic_dir(dest) as tmp:
+        models[0].save_pretrained(tmp)
+        AutoTokenizer.from_pretrained(checkpoints[0], local_files_only=True).save_pretrained(tmp)
     return dest
 
 
@@ -275,9 +257,9 @@ def train(pairs: Sequence[NLIPair], out: Path, cfg: TrainConfig, base: str = BAS
     if done:
         _log(log, event="reused", checkpoint=str(done))
         return done
-    _log(log, event="start", pairs=len(pairs), config=cfg.to_dict(), device=str(_device()),
+    _log(log, event="start", pairs=len(pairs), config=cfg.stage_dict(), device=str(_device()),
          threads=torch.get_num_threads())
-    (out / "train_config.json").write_text(json.dumps({**cfg.to_dict(), "pairs": len(pairs)}, indent=2))
+    atomic_write_text(out / "train_config.json", json.dumps({**cfg.stage_dict(), "pairs": len(pairs)}, indent=2))
     device = _device()
     tokenizer, model = _load_base(base, device, cfg.freeze_embeddings, cfg.freeze_layers)
     lengths = [len(p.premise) + len(p.hypothesis) for p in pairs]
@@ -296,8 +278,9 @@ def train(pairs: Sequence[NLIPair], out: Path, cfg: TrainConfig, base: str = BAS
         loss, finished = _train_steps(model, tokenizer, pairs, batches, optimizer, scheduler, cfg, device, log,
                                       epoch, clock)
         last = out / (f"epoch-{epoch}" if finished else f"epoch-{epoch}-partial")
-        model.save_pretrained(last)
-        tokenizer.save_pretrained(last)
+        with atomic_dir(last) as tmp:
+            model.save_pretrained(tmp)
+            tokenizer.save_pretrained(tmp)
         _log(log, event="epoch_done" if finished else "saved_partial", epoch=epoch, loss=round(loss, 4),
              checkpoint=str(last), elapsed_min=round((time.time() - clock) / 60, 2))
         if not finished:
@@ -312,7 +295,7 @@ def _finished_run(out: Path, cfg: TrainConfig, pairs: int) -> Path | None:
     config, last = out / "train_config.json", out / f"epoch-{cfg.epochs}"
     if not (config.is_file() and last.is_dir()):
         return None
-    return last if json.loads(config.read_text()) == {**cfg.to_dict(), "pairs": pairs} else None
+    return last if json.loads(config.read_text()) == {**cfg.stage_dict(), "pairs": pairs} else None
 
 
 def run_info(out: Path, pairs: Sequence[NLIPair] | None = None, command: str = "") -> dict:
@@ -342,7 +325,7 @@ def last_checkpoint(out: Path) -> Path:
     if not found:
         from factcheck.errors import ModelError
 
-        raise ModelError(f"no checkpoint in {out}; run `factcheck train verifier --out {out}` first")
+        raise ModelError(f"no checkpoint in {out}; run `factcheck train verifier -o {out}` first")
     return found[-1]
 
 
@@ -361,40 +344,39 @@ def transfer_set(train_pairs: Sequence[NLIPair], extra_pairs: Sequence[NLIPair],
     return [*extra_pairs, *same, *flipped[:negations], *base]
 
 
-def run(data_dir: Path, out: Path, cfg: TrainConfig, install_model: bool = False, command: str = "",
-        snli_limit: int | None = None, repair_epochs: int = 1, replay: int = 1500,
-        contrasts: Sequence[str] = (), contrast_limit: int = 1000, soup: bool = False,
-        transfer: bool = False, init: Path | None = None) -> dict:
-    """The whole recipe: build the data, train, a short contrast stage (numeric contrasts and, with
-    `contrasts`, entity swaps and reversed claims, each with its original, plus replay; see
-    `repair_set`), convert to fp16, calibrate, score, write the card; with install_model, copy the
-    result into factcheck/models/verifier. With `soup`, two specialist stages (SNLI; SciFact, twice
-    over) branch from that checkpoint and the three are averaged (`average_weights`). With `transfer`, a
-    last stage trains on the nli-extra pairs with paraphrased and reversed claims and replay (`transfer_set`;
-    verdict model v5). With `init`, a finished model folder is the start and only the transfer stage runs.
-    A finished stage already in `out` is reused."""
-    from factcheck.train.verifier_data import build_splits
+def run(data_dir: Path, out: Path, cfg: TrainConfig | None = None, install_model: bool = False, command: str = "",
+        snli_limit: int | None = None, init: Path | None = None) -> dict:
+    """The whole recipe `cfg` (default: the shipped model's): build the data, train, a short contrast stage
+    (numeric contrasts and the `cfg.contrasts` kinds, each with its original, plus replay; see `repair_set`),
+    convert to fp16, calibrate, score, write the card; with install_model, copy the result into
+    factcheck/models/verifier. With `cfg.soup`, the SPECIALISTS stages branch from that checkpoint and are
+    averaged with it (`average_weights`). With `cfg.transfer`, a last stage trains on the nli-extra pairs with
+    paraphrased and reversed claims and replay (`transfer_set`; verdict model v5). With `init`, a finished
+    model folder is the start and only the transfer stage runs. A finished stage already in `out` is reused."""
+    from factcheck.train.verifier_data import build_splits, source_counts
     from factcheck.train.verifier_eval import finalize, install
 
+    cfg = cfg or TrainConfig()
     splits = build_splits(data_dir, seed=cfg.seed)
     if init is not None:  # continue from a finished model: only the transfer stage runs
         checkpoint, info = init, {"init": str(init), "command": command}
     else:
         checkpoint = train(splits["train"], out, cfg)
         info = run_info(out, splits["train"], command)
-    if repair_epochs and init is None:
-        pairs = contrast_stage(splits["train"], cfg, replay, contrasts, contrast_limit)
-        checkpoint = train(pairs, out / "repair", TrainConfig(epochs=repair_epochs, seed=cfg.seed, lr=2e-5),
-                           base=str(checkpoint))
-        info["repair"] = {**run_info(out / "repair", pairs), "contrasts": list(contrasts)}
-    if soup and init is None:
+    info["recipe"] = cfg.to_dict()
+    info["data"] = source_counts(data_dir)
+    if cfg.repair_epochs and init is None:
+        pairs = contrast_stage(splits["train"], cfg, cfg.replay, cfg.contrasts, cfg.contrast_limit)
+        checkpoint = train(pairs, out / "repair", cfg.stage(cfg.repair_epochs), base=str(checkpoint))
+        info["repair"] = {**run_info(out / "repair", pairs), "contrasts": list(cfg.contrasts)}
+    if cfg.soup and init is None:
         members = [checkpoint]
-        for name, sources, repeat, replayed, numeric in SPECIALISTS:
-            pairs = specialist_set(splits["train"], sources, repeat, replayed, random.Random(cfg.seed), numeric)
-            members.append(train(pairs, out / name, TrainConfig(epochs=1, seed=cfg.seed, lr=2e-5), base=str(checkpoint)))
-            info[name] = run_info(out / name, pairs)
+        for stage in SPECIALISTS:
+            pairs = specialist_set(splits["train"], stage, random.Random(cfg.seed))
+            members.append(train(pairs, out / stage.name, cfg.stage(1), base=str(checkpoint)))
+            info[stage.name] = run_info(out / stage.name, pairs)
         checkpoint = average_weights(members, out / "soup")
-    if transfer:
+    if cfg.transfer:
         import spacy
 
         from factcheck.claims.extract import SPACY_MODEL
@@ -402,9 +384,10 @@ def run(data_dir: Path, out: Path, cfg: TrainConfig, install_model: bool = False
 
         extra = extra_splits(data_dir, seed=cfg.seed).get("extra_train", [])
         pairs = transfer_set(splits["train"], extra, spacy.load(SPACY_MODEL), random.Random(cfg.seed))
-        checkpoint = train(pairs, out / "transfer", TrainConfig(epochs=1, seed=cfg.seed, lr=2e-5), base=str(checkpoint))
+        checkpoint = train(pairs, out / "transfer", cfg.stage(1), base=str(checkpoint))
         info["transfer"] = run_info(out / "transfer", pairs)
-    report = finalize(checkpoint, out / "model", data_dir, seed=cfg.seed, train_info=info, snli_limit=snli_limit)
+    report = finalize(checkpoint, out / "model", data_dir, seed=cfg.seed, train_info=info, snli_limit=snli_limit,
+                      version=model_version(cfg.transfer))
     if install_model:
         report["installed"] = str(install(out / "model"))
     return report
@@ -434,72 +417,3 @@ def contrast_stage(train_pairs: Sequence[NLIPair], cfg: TrainConfig, replay: int
     have = set(pairs)
     pairs += [p for p in trained if p.source.endswith("-nei") and p not in have]
     return balance_labels(pairs, trained, rng)
-
-
-def _main() -> None:
-    import argparse
-    import sys
-
-    import torch
-
-    from factcheck.settings import data_dir
-    from factcheck.train.verifier_data import build_splits
-
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("stage", choices=["train", "repair", "finalize", "evaluate", "install"])
-    parser.add_argument("--init", type=Path, default=None, help="repair: the checkpoint to continue from")
-    parser.add_argument("--replay", type=int, default=1500, help="repair: training pairs replayed")
-    parser.add_argument("--contrasts", default="", help="repair: extra contrast kinds, e.g. entities,negations")
-    parser.add_argument("--contrast-limit", type=int, default=1000, help="repair: contrasts per kind")
-    parser.add_argument("--lr", type=float, default=None)
-    parser.add_argument("--data-dir", type=Path, default=None)
-    parser.add_argument("--out", type=Path, required=True, help="run folder (evaluate: a model folder)")
-    parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--max-pairs", type=int, default=None)
-    parser.add_argument("--budget-min", type=float, default=None)
-    parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--stop-after-min", type=float, default=None)
-    parser.add_argument("--freeze-layers", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--checkpoint", type=Path, default=None, help="finalize: checkpoint (default: the last)")
-    parser.add_argument("--snli-limit", type=int, default=None)
-    parser.add_argument("--splits", default=None, help="evaluate: comma-separated held-out splits (default: all)")
-    parser.add_argument("--command", default="", help="finalize: the training command, for the model card")
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    data = args.data_dir or data_dir()
-    if args.stage == "train":
-        splits = build_splits(data, seed=args.seed)
-        cfg = TrainConfig(epochs=args.epochs, max_pairs=args.max_pairs, budget_min=args.budget_min, seed=args.seed,
-                          stop_after_min=args.stop_after_min, freeze_layers=args.freeze_layers)
-        train(splits["train"], args.out, cfg)
-    elif args.stage == "repair":
-        splits = build_splits(data, seed=args.seed)
-        first = json.loads((args.init.parent / "train_config.json").read_text())
-        trained_with = TrainConfig(seed=first.get("seed", args.seed), max_pairs=first.get("max_pairs"))
-        contrasts = [k for k in (args.contrasts or "").split(",") if k]
-        pairs = contrast_stage(splits["train"], trained_with, args.replay, contrasts, args.contrast_limit)
-        cfg = TrainConfig(epochs=args.epochs, seed=args.seed, lr=args.lr or 2e-5, stop_after_min=args.stop_after_min)
-        train(pairs, args.out, cfg, base=str(args.init))
-    elif args.stage == "finalize":
-        from factcheck.train.verifier_eval import finalize
-
-        info = run_info(args.out, build_splits(data, seed=args.seed)["train"], args.command)
-        if args.init:
-            info["repair"] = run_info(args.init)
-        report = finalize(args.checkpoint or last_checkpoint(args.out), args.out / "model", data, seed=args.seed,
-                          train_info=info, snli_limit=args.snli_limit)
-        json.dump(report["scores"], sys.stdout, indent=2)
-    elif args.stage == "evaluate":
-        from factcheck.train.verifier_eval import HELD_OUT, evaluate_dir
-
-        names = args.splits.split(",") if args.splits else HELD_OUT
-        json.dump(evaluate_dir(args.out, data, names, seed=args.seed), sys.stdout, indent=2)
-    else:
-        from factcheck.train.verifier_eval import install
-
-        print(install(args.out / "model" if (args.out / "model").is_dir() else args.out))
-
-
-if __name__ == "__main__":
-    _main()

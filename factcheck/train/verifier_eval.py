@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Sequence
 
 from factcheck.records import STANCES
+from factcheck.textio import atomic_dir, atomic_write_text
+from factcheck.train.verifier_config import model_version
 from factcheck.train.verifier_data import EXTRA_HELD_OUT, NLIPair
 
 __all__ = [
@@ -28,7 +30,7 @@ __all__ = [
 HELD_OUT = ("fever_dev", "scifact_dev", "nei_dev", "numbers", "snli_test", "entities", "negations", *EXTRA_HELD_OUT)
 DEV_SPLITS = ("fever_dev", "scifact_dev", "nei_dev")  # temperature is fitted on these
 MODEL_NAME = "factcheck-nli-minilm-l6"
-MODEL_VERSION = "5"
+MODEL_VERSION = model_version(transfer=False)  # the shipped model's
 
 
 def _labels(pairs: Sequence[NLIPair]):
@@ -147,33 +149,35 @@ def evaluate_dir(model_dir: Path, data_dir: Path, names: Sequence[str] = HELD_OU
 
 
 def finalize(checkpoint: Path, model_dir: Path, data_dir: Path, seed: int = 13, train_info: dict | None = None,
-             snli_limit: int | None = None) -> dict:
+             snli_limit: int | None = None, version: str = MODEL_VERSION) -> dict:
     """Converts the checkpoint to fp16 in model_dir, scores the converted model on every held-out
-    split, fits the temperature, and writes calibration.json, scores.json and MODEL_CARD.md."""
+    split, fits the temperature, and writes calibration.json, scores.json and MODEL_CARD.md; the model
+    folder is built aside and renamed into place once complete."""
     from factcheck.train.verifier_card import render_card
     from factcheck.verify.calibration import softmax
     from factcheck.verify.nli import NLIVerifier
 
-    convert_fp16(checkpoint, model_dir)
     splits = held_out_splits(data_dir, HELD_OUT, seed)
     names = [n for n in HELD_OUT if n in splits]
     if snli_limit:
         splits["snli_test"] = splits["snli_test"][:snli_limit]
     max_length = int((train_info or {}).get("config", {}).get("max_length", 128))
-    verifier = NLIVerifier(model_dir, temperature=1.0, max_length=max_length)
-    start = time.time()
-    logits = score_logits(verifier, splits, names, log=model_dir.parent / "finalize.log")
-    calibration = calibrate(logits, splits)
-    t = calibration["temperature"]
-    scores = {n: split_metrics(n, softmax(logits[n], t), splits[n]) for n in names}
-    meta = {"name": f"{MODEL_NAME}-v{MODEL_VERSION}", "version": MODEL_VERSION, "temperature": t,
-            "max_length": max_length, "stances": list(STANCES), "base_model": "sentence-transformers/all-MiniLM-L6-v2"}
-    (model_dir / "calibration.json").write_text(json.dumps(meta, indent=2) + "\n")
-    report = {"scores": scores, "calibration": calibration, "eval_seconds": round(time.time() - start, 1),
-              "size_mb": round(sum(f.stat().st_size for f in model_dir.iterdir()) / 1e6, 1),
-              "train": train_info or {}}
-    (model_dir.parent / "scores.json").write_text(json.dumps(report, indent=2) + "\n")
-    (model_dir / "MODEL_CARD.md").write_text(render_card(report, meta))
+    with atomic_dir(model_dir) as building:
+        convert_fp16(checkpoint, building)
+        verifier = NLIVerifier(building, temperature=1.0, max_length=max_length)
+        start = time.time()
+        logits = score_logits(verifier, splits, names, log=model_dir.parent / "finalize.log")
+        calibration = calibrate(logits, splits)
+        t = calibration["temperature"]
+        scores = {n: split_metrics(n, softmax(logits[n], t), splits[n]) for n in names}
+        meta = {"name": f"{MODEL_NAME}-v{version}", "version": version, "temperature": t, "max_length": max_length,
+                "stances": list(STANCES), "base_model": "sentence-transformers/all-MiniLM-L6-v2"}
+        (building / "calibration.json").write_text(json.dumps(meta, indent=2) + "\n")
+        report = {"scores": scores, "calibration": calibration, "eval_seconds": round(time.time() - start, 1),
+                  "size_mb": round(sum(f.stat().st_size for f in building.iterdir()) / 1e6, 1),
+                  "train": train_info or {}}
+        (building / "MODEL_CARD.md").write_text(render_card(report, meta))
+    atomic_write_text(model_dir.parent / "scores.json", json.dumps(report, indent=2) + "\n")
     return report
 
 
@@ -182,14 +186,8 @@ def install(model_dir: Path, dest: Path | None = None) -> Path:
     from factcheck.verify.nli import BUNDLED_DIR
 
     dest = dest or BUNDLED_DIR
-    tmp = dest.with_name(dest.name + ".new")
-    shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(model_dir, tmp)
-    old = dest.with_name(dest.name + ".old")
-    if dest.exists():
-        dest.rename(old)
-    tmp.rename(dest)
-    shutil.rmtree(old, ignore_errors=True)
+    with atomic_dir(dest) as tmp:
+        shutil.copytree(model_dir, tmp, dirs_exist_ok=True)
     if dest == BUNDLED_DIR:  # the int8 copy follows the model it was made from (factcheck train quantize)
         from factcheck.train.quantize import build_verifier
 
