@@ -14,13 +14,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from factcheck.quantized import EMBEDDER_INT8_DIR, INT8_FILE, META_FILE, VERIFIER_INT8_DIR
+from factcheck.quantized import EMBEDDER_INT8_DIR, INT8_FILE, META_FILE, VERIFIER_INT8_DIR, VERIFIER_ONNX_DIR
 
 __all__ = ["export_onnx", "quantize_int8", "build_embedder", "build_verifier", "OPSET"]
 
 OPSET = 17
 KIND_NAMES = {"embedder": "sentence embedder", "verifier": "verdict model (NLI cross-encoder)"}
-CARD = """# {source} ({precision}): the bundled {kind_name} for onnxruntime
+CARD = """# {source} ({weights}): the bundled {kind_name} for onnxruntime
 
 Made from `{source}` by `factcheck train quantize`, with no training and no data: exported to ONNX (opset {opset})
 with torch's TorchScript exporter, attention, layer norm and GELU fused by onnxruntime's BERT optimiser, weights
@@ -87,6 +87,27 @@ def _optimise(fp32_file: Path, out_file: Path, heads: int, hidden: int) -> None:
         str(out_file))
 
 
+def store_fp16(fp32_file: Path, out_file: Path, min_size: int = 1024) -> None:
+    """Stores the graph's large fp32 weights as fp16, each followed by a Cast back to fp32: half the file, the
+    same arithmetic (onnxruntime folds the casts once, when the session loads). Lossless for a model whose
+    weights are fp16 already, as the bundled verdict model's are."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    model = onnx.load(str(fp32_file))
+    graph, casts = model.graph, []
+    for weight in [w for w in graph.initializer if w.data_type == TensorProto.FLOAT and np.prod(w.dims) >= min_size]:
+        half = numpy_helper.from_array(numpy_helper.to_array(weight).astype(np.float16), weight.name + "_fp16")
+        casts.append(helper.make_node("Cast", [half.name], [weight.name], to=TensorProto.FLOAT, name=weight.name + "_cast"))
+        graph.initializer.remove(weight)
+        graph.initializer.append(half)
+    nodes = casts + list(graph.node)  # the casts first: nodes stay in topological order
+    del graph.node[:]
+    graph.node.extend(nodes)
+    onnx.save(model, str(out_file))
+
+
 def quantize_int8(fp32_file: Path, out_file: Path, per_channel: bool = True) -> None:
     """Dynamic int8 quantisation of the weights (MatMul/Gemm/Attention), activations quantised at run time."""
     from onnx import TensorProto
@@ -98,9 +119,9 @@ def quantize_int8(fp32_file: Path, out_file: Path, per_channel: bool = True) -> 
 
 
 def _build(model_dir: Path, folder: Path, kind: str, max_length: int, source: str, optimise: bool = True,
-           per_channel: bool = True, quantize: bool = True) -> Path:
+           per_channel: bool = True, quantize: bool = True, fp16_storage: bool = False) -> Path:
     """Exports, fuses and quantises one model into `folder` (model-int8.onnx, tokenizer.json, meta), atomically;
-    with quantize=False the fused fp32 graph instead (model-fp32.onnx: for benchmarks)."""
+    with quantize=False the fused fp32 graph instead (model-fp32.onnx; fp16_storage: its weights stored as fp16)."""
     from factcheck.textio import atomic_dir
 
     config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
@@ -113,10 +134,13 @@ def _build(model_dir: Path, folder: Path, kind: str, max_length: int, source: st
             graph = Path(tmp) / "fused.onnx"
         if quantize:
             quantize_int8(graph, out / name, per_channel=per_channel)
+        elif fp16_storage:
+            store_fp16(graph, out / name)
         else:
             shutil.copy2(graph, out / name)
         shutil.copy2(model_dir / "tokenizer.json", out / "tokenizer.json")
-        weights = ("int8 per channel" if per_channel else "int8 per tensor") if quantize else "fp32"
+        weights = ("int8 per channel" if per_channel else "int8 per tensor") if quantize else (
+            "fp32 (stored as fp16)" if fp16_storage else "fp32")
         meta = {"kind": kind, "source": source, "file": name, "max_length": max_length,
                 "precision": "int8" if quantize else "fp32",
                 "recipe": {"opset": OPSET, "fused": optimise, "weights": weights,
@@ -136,11 +160,16 @@ def build_embedder(folder: Path = EMBEDDER_INT8_DIR, **options) -> Path:
     return _build(model_dir, folder, "embedder", int(max_length), DEFAULT_EMBEDDER, **options)
 
 
-def build_verifier(folder: Path = VERIFIER_INT8_DIR, model_dir: Path | None = None, **options) -> Path:
-    """The bundled verdict model as int8 ONNX in `folder`."""
+def build_verifier(folder: Path = VERIFIER_ONNX_DIR, model_dir: Path | None = None, quantize: bool = False,
+                   **options) -> Path:
+    """The bundled verdict model as ONNX in `folder`: fp32 with its weights stored as fp16 (what `--precision auto`
+    runs), or int8 with quantize=True (in VERIFIER_INT8_DIR: `--precision int8`)."""
+    if quantize and folder == VERIFIER_ONNX_DIR:
+        folder = VERIFIER_INT8_DIR
+    options.setdefault("fp16_storage", not quantize)
     from factcheck.verify.nli import BUNDLED_DIR
 
     model_dir = Path(model_dir or BUNDLED_DIR)
     calibration = json.loads((model_dir / "calibration.json").read_text(encoding="utf-8"))
     return _build(model_dir, folder, "verifier", int(calibration.get("max_length", 128)), calibration["name"],
-                  **options)
+                  quantize=quantize, **options)

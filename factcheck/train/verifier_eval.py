@@ -188,7 +188,7 @@ def install(model_dir: Path, dest: Path | None = None) -> Path:
     dest = dest or BUNDLED_DIR
     with atomic_dir(dest) as tmp:
         shutil.copytree(model_dir, tmp, dirs_exist_ok=True)
-    if dest == BUNDLED_DIR:  # the int8 copy follows the model it was made from (factcheck train quantize)
+    if dest == BUNDLED_DIR:  # the ONNX copy follows the model it was made from (factcheck train quantize)
         from factcheck.train.quantize import build_verifier
 
         build_verifier()

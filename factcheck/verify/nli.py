@@ -123,21 +123,21 @@ class NLIVerifier:
 
 
 class OnnxVerifier:
-    """The bundled verdict model as int8 ONNX, run with onnxruntime; it shares the fp32 model's name,
-    temperature and verdict calibration (its probabilities agree with fp32 within the tolerances in
-    docs/benchmarks.md, "Quantised encoders")."""
-
-    precision = "int8"
+    """The bundled verdict model run with onnxruntime: the fp32 graph (`--precision auto`; logits within 1e-5 of
+    the torch model's, so the same verdicts) or an int8 copy (`--precision int8`, when built). It shares the
+    torch model's name, temperature and verdict calibration (docs/benchmarks.md, "Quantised encoders")."""
 
     def __init__(self, folder: Path | None = None, model_dir: Path = BUNDLED_DIR):
-        from factcheck.quantized import VERIFIER_INT8_DIR, OnnxEncoder
+        from factcheck.quantized import VERIFIER_ONNX_DIR, OnnxEncoder
 
         calibration = _read_calibration(model_dir)
         config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-        self.name = f"{calibration.get('name') or model_dir.name}-int8"
+        self.encoder = OnnxEncoder(folder or VERIFIER_ONNX_DIR)
+        self.precision = str(self.encoder.meta.get("precision", "fp32"))
+        base = calibration.get("name") or model_dir.name
+        self.name = f"{base}-int8" if self.precision == "int8" else base
         self.temperature = float(calibration.get("temperature", 1.0))
         self.columns = stance_columns(config["id2label"], str(model_dir))
-        self.encoder = OnnxEncoder(folder or VERIFIER_INT8_DIR)
         self.max_length = self.encoder.max_length
         self.verdict_calibration = _read_verdict_calibration(model_dir)
 
@@ -159,18 +159,24 @@ class OnnxVerifier:
 
 
 def load_bundled(device: str | None = None, precision: str | None = None) -> "NLIVerifier | OnnxVerifier":
-    """The verdict model that ships inside the package (offline): int8 ONNX on the CPU by default
-    (`precision` "auto", or $FACTCHECK_PRECISION), the fp32 model with "fp32" or on a GPU."""
+    """The verdict model that ships inside the package (offline). On a CPU, `precision` "auto" (the default, or
+    $FACTCHECK_PRECISION) runs its fp32 ONNX copy (same verdicts, about twice as fast), "int8" an int8 copy
+    when one was built, "fp32" the torch model (also used on a GPU)."""
     from factcheck.embed import gpu_present
-    from factcheck.quantized import VERIFIER_INT8_DIR, resolve_precision
+    from factcheck.quantized import VERIFIER_INT8_DIR, VERIFIER_ONNX_DIR, onnx_available, requested_precision
 
     if not (BUNDLED_DIR / "config.json").is_file():
         raise ModelError(
             f"the bundled verifier is missing at {BUNDLED_DIR}; reinstall factcheck, or build it with "
             "`factcheck train verifier --install`"
         )
-    on_gpu = device not in (None, "cpu") or gpu_present()
+    wanted = requested_precision(precision)
     source = _read_calibration(BUNDLED_DIR).get("name")
-    if resolve_precision(precision, None if on_gpu else VERIFIER_INT8_DIR, "bundled", source) == "int8":
-        return OnnxVerifier()
+    if wanted == "int8":
+        from factcheck.quantized import resolve_precision
+
+        resolve_precision("int8", VERIFIER_INT8_DIR, "bundled", source)  # a clear error when it is not built
+        return OnnxVerifier(VERIFIER_INT8_DIR)
+    if wanted == "auto" and device in (None, "cpu") and not gpu_present() and onnx_available(VERIFIER_ONNX_DIR, source):
+        return OnnxVerifier(VERIFIER_ONNX_DIR)
     return NLIVerifier(BUNDLED_DIR, device=device)
