@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from factcheck.cli.common import OFFLINE_HELP, app, echo_json, guarded
+from factcheck.cli.common import ALLOW_PRIVATE_HELP, OFFLINE_HELP, app, echo_json, guarded
 from factcheck.cli.index_cmds import RAY_ADDRESS_HELP, RAY_HELP
 from factcheck.settings import default_index_dir, limit_threads
 
@@ -195,18 +195,21 @@ def article(
     factchecks: Optional[Path] = FACTCHECKS_OPT,
     batch_size: int = typer.Option(16, "--batch-size", min=1, help="Claims per model batch."),
     offline: bool = typer.Option(False, "--offline", help=OFFLINE_HELP),
+    allow_private_urls: bool = typer.Option(False, "--allow-private-urls", help=ALLOW_PRIVATE_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary instead of readable text."),
 ) -> None:
     """Extract an article's check-worthy claims (from a file or a web page), then check each against the index."""
     from factcheck.claims import ClaimExtractor
     from factcheck.claims.clean import english_warning, read_article
     from factcheck.pipeline import Checker
+    from factcheck.readers.addresses import allow_private_addresses
     from factcheck.readers.web import source_of
     from factcheck.textio import check_outputs
 
     outputs = {"-o": output, "--html": html, "--markdown": markdown, "--claimreview": claimreview, "--fever": fever}
     check_outputs(outputs, inputs=(path,) if path != "-" else ())
-    doc = read_article(path, offline=offline)
+    with allow_private_addresses(allow_private_urls):
+        doc = read_article(path, offline=offline)
     fetched = source_of(doc)
     limit_threads()
     warning = english_warning(doc.text, doc.source)

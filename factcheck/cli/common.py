@@ -12,9 +12,11 @@ import typer
 
 from factcheck.errors import EXIT_INPUT, FactcheckError
 
-__all__ = ["app", "train_app", "guarded", "echo_json", "OFFLINE_HELP"]
+__all__ = ["app", "train_app", "guarded", "echo_json", "OFFLINE_HELP", "ALLOW_PRIVATE_HELP"]
 
 OFFLINE_HELP = "Never touch the network: an http(s) address is refused with one line instead of fetched."
+ALLOW_PRIVATE_HELP = ("Also fetch addresses on this machine or its network (loopback, private, link-local); "
+                      "refused by default, so a URL cannot reach internal services.")
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a pipeline's writer stopped by its reader
 

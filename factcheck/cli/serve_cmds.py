@@ -11,7 +11,7 @@ from typing import Iterator, List, Optional
 import typer
 
 from factcheck.cli.check_cmds import FACTCHECKS_OPT, INDEX_OPT, VERIFIER_OPT
-from factcheck.cli.common import app, guarded
+from factcheck.cli.common import ALLOW_PRIVATE_HELP, app, guarded
 from factcheck.serve.limits import TOKEN_ENV, ServeLimits
 
 __all__ = ["serve"]
@@ -33,6 +33,7 @@ def serve(
     offline: bool = typer.Option(
         False, "--offline", help="Never touch the network: /v1/article refuses a 'url' with a JSON error instead of fetching it."
     ),
+    allow_private_urls: bool = typer.Option(False, "--allow-private-urls", help=f"/v1/article: {ALLOW_PRIVATE_HELP}"),
     cors_origin: Optional[List[str]] = typer.Option(
         None, "--cors-origin", help="Allow browser pages from this origin (repeatable); CORS is off by default."
     ),
@@ -71,11 +72,11 @@ def serve(
                              'pip install "factcheck[serve]"') from None
     from factcheck.serve import create_app
 
-    service = _load(index or default_index_dir(), verifier, limits, factchecks, offline)
+    service = _load(index or default_index_dir(), verifier, limits, factchecks, offline, allow_private_urls)
     store = service.matcher.store if service.matcher is not None else None
     typer.echo(f"factcheck serve: {service.checker.models.get('index', '')}; "
                f"fact-checks: {f'{len(store):,} in {store.path}' if store else 'none'}; "
-               f"URLs: {'refused (--offline)' if offline else 'fetched'}; "
+               f"URLs: {_url_policy(offline, allow_private_urls)}; "
                f"token {'required' if token else 'off (loopback only)'}; http://{host}:{port}/ (API docs at /docs)", err=True)
     app_ = create_app(service, limits, token=token, cors_origins=tuple(cors_origin or ()))
     with _clean_exit_on_sigterm():
@@ -96,7 +97,15 @@ def _clean_exit_on_sigterm() -> Iterator[None]:
         typer.echo("factcheck serve: stopped on SIGTERM after finishing the requests in flight", err=True)
 
 
-def _load(index: Path, verifier: str, limits: ServeLimits, factchecks: Optional[Path] = None, offline: bool = False):
+def _url_policy(offline: bool, allow_private: bool) -> str:
+    """What /v1/article does with a 'url', for the start-up line."""
+    if offline:
+        return "refused (--offline)"
+    return "fetched, private addresses too (--allow-private-urls)" if allow_private else "fetched from public addresses"
+
+
+def _load(index: Path, verifier: str, limits: ServeLimits, factchecks: Optional[Path] = None, offline: bool = False,
+          allow_private: bool = False):
     """Loads the index, the fact-check store and every model now, and runs each once, so the first request is
     not the slow one."""
     from factcheck.claims import ClaimExtractor
@@ -116,6 +125,7 @@ def _load(index: Path, verifier: str, limits: ServeLimits, factchecks: Optional[
     if matcher is not None:
         matcher.match("The index and the models are loaded.")
     return CheckService(checker, extractor, max_batch=limits.max_batch, max_wait=limits.batch_wait,
-                        read_url=None if offline else functools.partial(fetch_article, timeout=limits.timeout),
+                        read_url=None if offline else functools.partial(fetch_article, timeout=limits.timeout,
+                                                                       allow_private=allow_private),
                         matcher=matcher)
 

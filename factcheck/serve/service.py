@@ -111,12 +111,13 @@ class CheckService:
         }
 
 
-def fetch_article(url: str, timeout: float) -> Document:
-    """The article at url, fetched with the CLI's limits (connect/read timeout, size cap, redirects); the whole
-    download is also cut off at the request's timeout."""
+def fetch_article(url: str, timeout: float, allow_private: bool = False) -> Document:
+    """The article at url, fetched with the CLI's limits (connect/read timeout, size cap, redirects, public
+    addresses only unless `allow_private`); the whole download is also cut off at the request's timeout."""
     from factcheck.readers.web import FETCH_TIMEOUT, MAX_DOWNLOAD_SECONDS, article_document, fetch
 
-    page = fetch(url, timeout=min(FETCH_TIMEOUT, timeout), max_seconds=min(MAX_DOWNLOAD_SECONDS, timeout))
+    page = fetch(url, timeout=min(FETCH_TIMEOUT, timeout), max_seconds=min(MAX_DOWNLOAD_SECONDS, timeout),
+                 allow_private=allow_private)
     return article_document(page)[0]
 
 
