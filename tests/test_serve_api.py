@@ -132,6 +132,21 @@ def test_openapi_docs_list_the_versioned_endpoints(client):
     assert {"/v1/check", "/v1/article", "/v1/search", "/v1/health", "/v1/info"} <= set(paths)
 
 
+def test_api_docs_load_their_scripts_from_this_server(client):
+    import re
+
+    html = client.get("/docs").text
+    assets = re.findall(r"""(?:src|href)=["']([^"']+)["']|url: ?["']([^"']+)["']""", html)
+    urls = [a or b for a, b in assets]
+    assert urls and not [u for u in urls if "//" in u], urls  # no CDN, no other host
+    scripts = [u for u in urls if u.endswith(".js")]
+    assert scripts
+    for url in scripts:
+        response = client.get(url)
+        assert response.status_code == 200 and len(response.content) > 100_000, url
+    assert client.get("/redoc").status_code == 404  # ReDoc would fetch its logo from a CDN
+
+
 @pytest.mark.parametrize("body, message", [
     ({"claim": "x" * 1001}, "over the 1,000-character limit"),
     ({"claim": "   "}, "claim 1 is empty"),

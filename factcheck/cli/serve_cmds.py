@@ -64,6 +64,7 @@ def serve(
                          max_k=_DEFAULTS.max_k, timeout=timeout, max_batch=batch_size, batch_wait=batch_wait_ms / 1000)
     try:
         import fastapi  # noqa: F401
+        import fastapi_offline  # noqa: F401
         import uvicorn
     except ImportError as exc:
         from factcheck.errors import FactcheckError

@@ -33,6 +33,7 @@ T = TypeVar("T")
 
 STATUS = {InputError: 422, IndexError_: 503, ModelError: 503}
 CODES = {InputError: "input", IndexError_: "index", ModelError: "model"}
+DOCS_ASSETS = "/static/docs"  # Swagger UI's scripts and styles: the API docs work offline
 HTTP_CODES = {401: "auth", 404: "not_found", 405: "method", 413: "too_large", 504: "timeout"}
 PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; "
             "img-src 'self' data:; frame-src 'self' about:; base-uri 'none'; form-action 'none'")
@@ -304,9 +305,12 @@ def create_app(service: CheckService, limits: ServeLimits | None = None, token: 
         finally:
             await service.stop()
 
-    app = FastAPI(title="factcheck", version=__version__, lifespan=lifespan,
-                  description="Check factual claims against an indexed reference corpus. Results are the JSONL "
-                              "report's records (factcheck/schemas/report.schema.json).")
+    from fastapi_offline import FastAPIOffline  # /docs with Swagger UI's scripts served from the package
+
+    # no /redoc: ReDoc fetches its logo from a CDN, and /docs lists the same endpoints
+    app = FastAPIOffline(title="factcheck", version=__version__, lifespan=lifespan, static_url=DOCS_ASSETS, redoc_url=None,
+                         description="Check factual claims against an indexed reference corpus. Results are the "
+                                     "JSONL report's records (factcheck/schemas/report.schema.json).")
     app.include_router(_router(service, limits))
     _install_errors(app)
 
