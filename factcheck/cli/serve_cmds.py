@@ -45,6 +45,10 @@ def serve(
     batch_wait_ms: float = typer.Option(
         _DEFAULTS.batch_wait * 1000, "--batch-wait-ms", min=0.0, help="How long a request waits for others to share its model call."
     ),
+    max_queue_seconds: float = typer.Option(
+        _DEFAULTS.max_queue_seconds, "--max-queue-seconds", min=0.0,
+        help="Answer 503 with Retry-After while the claims queued ahead would take longer than this (0: queue everything).",
+    ),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn log level: critical, error, warning, info, debug."),
 ) -> None:
     """Serve the HTTP API (/v1/check, /v1/article, /v1/match, /v1/search, /v1/info, /v1/health; docs at /docs) and the web page at /.
@@ -61,7 +65,8 @@ def serve(
             f"or ${TOKEN_ENV}", param_hint="--host"
         )
     limits = ServeLimits(max_body=max_body, max_claim_chars=max_claim_chars, max_claims=max_claims,
-                         max_k=_DEFAULTS.max_k, timeout=timeout, max_batch=batch_size, batch_wait=batch_wait_ms / 1000)
+                         max_k=_DEFAULTS.max_k, timeout=timeout, max_batch=batch_size, batch_wait=batch_wait_ms / 1000,
+                         max_queue_seconds=max_queue_seconds)
     try:
         import fastapi  # noqa: F401
         import fastapi_offline  # noqa: F401
@@ -126,6 +131,7 @@ def _load(index: Path, verifier: str, limits: ServeLimits, factchecks: Optional[
     if matcher is not None:
         matcher.match("The index and the models are loaded.")
     return CheckService(checker, extractor, max_batch=limits.max_batch, max_wait=limits.batch_wait,
+                        max_queue_seconds=limits.max_queue_seconds or None,
                         read_url=None if offline else functools.partial(fetch_article, timeout=limits.timeout,
                                                                        allow_private=allow_private),
                         matcher=matcher)

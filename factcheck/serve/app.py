@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException
 from factcheck import __version__
 from factcheck.errors import FactcheckError, IndexError_, InputError, ModelError
 from factcheck.records import CheckResult, Claim, to_dict
+from factcheck.serve.batcher import Overloaded
 from factcheck.serve.limits import ServeLimits
 from factcheck.serve.schemas import ArticleRequest, CheckRequest, MatchRequest, SearchRequest
 from factcheck.serve.service import CheckService
@@ -34,7 +35,7 @@ T = TypeVar("T")
 STATUS = {InputError: 422, IndexError_: 503, ModelError: 503}
 CODES = {InputError: "input", IndexError_: "index", ModelError: "model"}
 DOCS_ASSETS = "/static/docs"  # Swagger UI's scripts and styles: the API docs work offline
-HTTP_CODES = {401: "auth", 404: "not_found", 405: "method", 413: "too_large", 504: "timeout"}
+HTTP_CODES = {401: "auth", 404: "not_found", 405: "method", 413: "too_large", 503: "busy", 504: "timeout"}
 PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; "
             "img-src 'self' data:; frame-src 'self' about:; base-uri 'none'; form-action 'none'")
 
@@ -134,6 +135,10 @@ def _install_errors(app: FastAPI) -> None:
     async def _expected(request: Request, exc: FactcheckError) -> JSONResponse:
         kind = next((k for k in STATUS if isinstance(exc, k)), None)
         return _error(STATUS.get(kind, 500), str(exc), CODES.get(kind, "error"))
+
+    @app.exception_handler(Overloaded)
+    async def _busy(request: Request, exc: Overloaded) -> JSONResponse:
+        return _error(503, str(exc), HTTP_CODES[503], headers={"Retry-After": str(exc.retry_after)})
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

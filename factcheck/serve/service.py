@@ -26,13 +26,14 @@ class CheckService:
     extract, match and fetch from asyncio."""
 
     def __init__(self, checker: Any, extractor: Any = None, max_batch: int = DEFAULT_MAX_BATCH,
-                 max_wait: float = DEFAULT_MAX_WAIT, read_url: UrlReader | None = None, matcher: Any = None):
+                 max_wait: float = DEFAULT_MAX_WAIT, read_url: UrlReader | None = None, matcher: Any = None,
+                 max_queue_seconds: float | None = None):
         self.checker = checker
         self.extractor = extractor
         self.read_url = read_url
         self.matcher = matcher  # a factchecks.Matcher: /v1/match, and `fact_checked_before` on every result
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="factcheck-model")
-        self.claims = MicroBatcher(self._check, self.executor, max_batch, max_wait)
+        self.claims = MicroBatcher(self._check, self.executor, max_batch, max_wait, max_queue_seconds)
         self.queries = MicroBatcher(self._search, self.executor, max_batch, max_wait)
 
     @property
@@ -107,7 +108,9 @@ class CheckService:
             "factchecks": _store_info(self.matcher),
             "batching": {"model_calls": self.claims.batches, "claims": self.claims.items,
                          "busy_s": round(self.claims.busy, 3),
-                         "max_batch": self.claims.max_batch, "max_wait_s": self.claims.max_wait},
+                         "max_batch": self.claims.max_batch, "max_wait_s": self.claims.max_wait,
+                         "queued_claims": self.claims.pending, "expected_wait_s": round(self.claims.expected_wait(), 3),
+                         "max_queue_s": self.claims.max_queue_seconds, "refused": self.claims.refused},
         }
 
 
