@@ -242,6 +242,25 @@ def test_factcheck_errors_keep_the_cli_message(checker):
                                "code": "index"}
 
 
+def test_overload_is_a_503_with_retry_after_and_the_queue_is_in_info(checker, monkeypatch):
+    from factcheck.serve.batcher import Overloaded
+
+    service = CheckService(checker, SentenceExtractor(), max_queue_seconds=2.0)
+
+    async def busy(items):
+        raise Overloaded(queued=14, wait=9.2, budget=2.0)
+
+    with TestClient(create_app(service), raise_server_exceptions=False) as c:
+        monkeypatch.setattr(service.claims, "submit", busy)
+        for path, body in (("/v1/check", {"claim": "Turkey hosts Syrian refugees."}), ("/v1/article", {"text": ARTICLE})):
+            response = c.post(path, json=body)
+            assert response.status_code == 503 and response.headers["Retry-After"] == "8"
+            assert response.json() == {"error": "the server is busy: 14 claims are queued ahead (about 9 s of work), "
+                                                "over its 2 s queueing budget; retry in 8 s", "code": "busy"}
+        batching = c.get("/v1/info").json()["batching"]
+        assert batching["max_queue_s"] == 2.0 and batching["queued_claims"] == 0
+
+
 def test_concurrent_claims_share_model_calls(tmp_path):
     import concurrent.futures
 

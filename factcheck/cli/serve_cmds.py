@@ -126,13 +126,15 @@ def _load(index: Path, verifier: str, limits: ServeLimits, factchecks: Optional[
     limit_threads()  # after the index opened: a missing index fails before torch loads
     matcher = open_matcher(factchecks, index, checker.embedder)
     extractor = ClaimExtractor()
-    checker.check_one("The index and the models are loaded.")
+    checker.check_one("The index and the models are loaded.")  # lazy loads are paid here
     extractor.extract("The server started on Monday, and 3 models were loaded in 7 seconds, officials said.")
     if matcher is not None:
         matcher.match("The index and the models are loaded.")
-    return CheckService(checker, extractor, max_batch=limits.max_batch, max_wait=limits.batch_wait,
-                        max_queue_seconds=limits.max_queue_seconds or None,
-                        read_url=None if offline else functools.partial(fetch_article, timeout=limits.timeout,
-                                                                       allow_private=allow_private),
-                        matcher=matcher)
+    service = CheckService(checker, extractor, max_batch=limits.max_batch, max_wait=limits.batch_wait,
+                           max_queue_seconds=limits.max_queue_seconds or None,
+                           read_url=None if offline else functools.partial(fetch_article, timeout=limits.timeout,
+                                                                          allow_private=allow_private),
+                           matcher=matcher)
+    service.warm_up("The index and the models were loaded in 7 seconds.")  # times one claim for admission control
+    return service
 

@@ -24,18 +24,19 @@ R = TypeVar("R")
 
 DEFAULT_MAX_BATCH = 16  # the CLI's --batch-size default
 DEFAULT_MAX_WAIT = 0.01  # seconds a lone item waits for company; under load the queue fills while a batch runs
-DEFAULT_MAX_QUEUE_SECONDS = 2.0  # queueing budget: with a batch of 8 it kept p95 under 5 s (docs/benchmarks.md)
+DEFAULT_MAX_QUEUE_SECONDS = 2.0  # seconds an accepted request may wait for the queue ahead, then its own batch runs
 _SMOOTHING = 0.2  # weight of the latest batch in the moving averages of batch size and batch seconds
 
 
 class Overloaded(Exception):
-    """The queue ahead would take longer than the budget; `retry_after` is when it should have drained (s)."""
+    """The queue ahead would take longer than the budget; `retry_after`: seconds until it should have drained
+    to the budget (at least 1)."""
 
-    def __init__(self, wait: float, budget: float):
-        self.wait, self.budget = wait, budget
+    def __init__(self, queued: int, wait: float, budget: float):
+        self.queued, self.wait, self.budget = queued, wait, budget
         self.retry_after = max(1, math.ceil(wait - budget))
-        super().__init__(f"the server is busy: about {wait:.0f} s of claims are queued, over its {budget:g} s "
-                         f"queueing budget; retry in {self.retry_after} s")
+        super().__init__(f"the server is busy: {queued} claims are queued ahead (about {wait:.0f} s of work), over "
+                         f"its {budget:g} s queueing budget; retry in {self.retry_after} s")
 
 
 def queue_wait(queued: int, batch_seconds: float, batch_items: float) -> float:
@@ -90,19 +91,32 @@ class MicroBatcher(Generic[T, R]):
             pass
         self._task = None
 
+    def observe(self, seconds: float, items: int) -> None:
+        """Counts one call of fn on `items` items that took `seconds` (the batcher's own, or a warm-up's)."""
+        self.busy += seconds
+        self.batches += 1
+        self.items += items
+        self.batch_seconds = _smoothed(self.batch_seconds, seconds)
+        self.batch_items = _smoothed(self.batch_items, items)
+
     def expected_wait(self) -> float:
         """Seconds a new item would wait for the items queued or running ahead of it."""
         return queue_wait(self.pending, self.batch_seconds, self.batch_items)
+
+    def _over_budget(self) -> bool:
+        """Whether the queue ahead exceeds the budget; before a batch has been timed, whether one batch is queued."""
+        if self.batch_items == 0:
+            return self.pending >= self.max_batch
+        return self.expected_wait() > (self.max_queue_seconds or 0.0)
 
     async def submit(self, items: Sequence[T]) -> list[R]:
         """Queues items and waits for their results; cancelling the wait drops those not yet started. An idle
         batcher takes any request; a busy one refuses it (Overloaded) when the queue exceeds the budget."""
         if self._queue is None or self._task is None:
             raise RuntimeError("the batcher is not running; call start() first")
-        wait = self.expected_wait()
-        if self.max_queue_seconds is not None and self.pending and wait > self.max_queue_seconds:
+        if self.max_queue_seconds is not None and self.pending and self._over_budget():
             self.refused += 1
-            raise Overloaded(wait, self.max_queue_seconds)
+            raise Overloaded(self.pending, self.expected_wait(), self.max_queue_seconds)
         loop = asyncio.get_running_loop()
         futures = [loop.create_future() for _ in items]
         self.pending += len(items)
@@ -146,12 +160,7 @@ class MicroBatcher(Generic[T, R]):
                 if live:
                     started = loop.time()
                     results = await loop.run_in_executor(self.executor, self.fn, [item for item, _ in live])
-                    seconds = loop.time() - started
-                    self.busy += seconds
-                    self.batches += 1
-                    self.items += len(live)
-                    self.batch_seconds = _smoothed(self.batch_seconds, seconds)
-                    self.batch_items = _smoothed(self.batch_items, len(live))
+                    self.observe(loop.time() - started, len(live))
                     for (_, future), result in zip(live, results):
                         if not future.done():
                             future.set_result(result)
