@@ -248,6 +248,15 @@ def test_serve_without_a_store_beside_the_index_serves_no_matches(served):
     assert "fact-checks: none" in output
     with client as c:
         assert c.get("/v1/info").json()["features"]["match"] is False
+        assert c.get("/v1/info").json()["batching"]["max_queue_s"] is None  # admission control is opt-in
+
+
+def test_serve_max_queue_seconds_turns_admission_control_on(served):
+    client, _ = served("--max-queue-seconds", "2", "--batch-size", "4")
+    with client as c:
+        batching = c.get("/v1/info").json()["batching"]
+        assert (batching["max_queue_s"], batching["max_batch"]) == (2.0, 4)
+        assert batching["model_calls"] == 1  # the timed warm-up claim: admission control starts measured
 
 
 def test_serve_offline_refuses_urls_with_a_json_error(served, site):

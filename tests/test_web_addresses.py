@@ -149,3 +149,21 @@ def test_cli_refuses_loopback_with_one_line_and_exit_3_unless_allowed(public, tm
     result = runner.invoke(app, ["extract", url, "--allow-private-urls", "--json"])
     assert result.exit_code == 0, result.output
     assert "55,000" in result.stdout
+
+
+def test_index_skips_a_private_url_with_the_reason_unless_allowed(public, tmp_path, monkeypatch):
+    import json
+
+    import factcheck.embed
+    from index_fakes import HashEmbedder
+
+    monkeypatch.setattr(factcheck.embed, "load_embedder", lambda name="all-MiniLM-L6-v2", device=None: HashEmbedder(name))
+    (tmp_path / "notes.txt").write_text("The Caesar Act took effect in June 2020 after a vote in Congress.\n", encoding="utf-8")
+    url = public.base + "/article"
+    args = ["index", str(tmp_path / "notes.txt"), url, "--index", str(tmp_path / "index"), "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["documents"] == 1
+    assert f"{url}: 127.0.0.1 is a loopback address" in result.stderr
+    result = runner.invoke(app, [*args, "--allow-private-urls"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["added"] == 1, result.output

@@ -47,7 +47,7 @@ def serve(
     ),
     max_queue_seconds: float = typer.Option(
         _DEFAULTS.max_queue_seconds, "--max-queue-seconds", min=0.0,
-        help="Answer 503 with Retry-After while the claims queued ahead would take longer than this (0: queue everything).",
+        help="Answer 503 with Retry-After while the claims queued ahead would take longer than this, e.g. 2 (0: queue every request).",
     ),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn log level: critical, error, warning, info, debug."),
 ) -> None:

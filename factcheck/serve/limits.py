@@ -28,7 +28,7 @@ class ServeLimits:
     timeout: float = 120.0  # seconds per request, queueing included
     max_batch: int = DEFAULT_MAX_BATCH  # claims per model call
     batch_wait: float = DEFAULT_MAX_WAIT  # seconds a request waits for others to share its model call
-    max_queue_seconds: float = DEFAULT_MAX_QUEUE_SECONDS  # queued work over this: 503 + Retry-After; 0: never
+    max_queue_seconds: float = DEFAULT_MAX_QUEUE_SECONDS  # queued work over this: 503 + Retry-After; 0: queue all
 
 
 def is_loopback(host: str) -> bool:
