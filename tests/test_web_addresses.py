@@ -138,6 +138,9 @@ def test_through_a_proxy_the_target_host_is_checked_first(monkeypatch):
     monkeypatch.delenv("no_proxy", raising=False)
     with pytest.raises(InputError, match=r"10\.9\.8\.7 is a private address"):
         fetch("http://10.9.8.7/admin")
+    with pytest.raises(InputError, match="could not connect") as caught:
+        fetch("http://no-such-host.invalid/")  # fails closed: never handed to the proxy unchecked
+    assert "refused" not in str(caught.value)  # the dead proxy was never contacted (it refuses connections)
 
 
 def test_cli_refuses_loopback_with_one_line_and_exit_3_unless_allowed(public, tmp_path):

@@ -31,7 +31,7 @@ _ALLOWED: ContextVar[bool] = ContextVar("factcheck_allow_private_urls", default=
 
 
 class AddressRefused(InputError):
-    """A URL whose host resolves to an address the guard refuses; `url` is filled in by `fetch`."""
+    """A host that resolves to an address the guard refuses (`fetch` puts the URL in front of `reason()`)."""
 
     def __init__(self, host: str, address: str, kind: str):
         self.host, self.address, self.kind = host, address, kind
@@ -93,6 +93,7 @@ def guarded_session() -> Any:
 def _guarded_adapter_class() -> type:
     """requests' HTTPAdapter with guarded connections, built on first use so importing this module stays cheap."""
     from requests.adapters import HTTPAdapter
+    from requests.exceptions import ConnectionError
     from requests.utils import select_proxy
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -141,7 +142,11 @@ def _guarded_adapter_class() -> type:
         def send(self, request, **kwargs):  # type: ignore[no-untyped-def]
             if select_proxy(request.url, kwargs.get("proxies") or {}):
                 parts = urlsplit(request.url)
-                checked_addresses(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+                try:
+                    checked_addresses(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+                except socket.gaierror as exc:  # cannot be checked here: refused, not sent to the proxy unchecked
+                    raise ConnectionError(f"{parts.hostname} does not resolve here, so its address cannot be "
+                                          f"checked before the proxy fetches it ({exc.strerror})", request=request) from None
             return super().send(request, **kwargs)
 
     return GuardedAdapter
