@@ -151,7 +151,7 @@ def finalize(checkpoint: Path, model_dir: Path, data_dir: Path, seed: int = 13, 
     """Converts the checkpoint to fp16 in model_dir, scores the converted model on every held-out
     split, fits the temperature, and writes calibration.json, scores.json and MODEL_CARD.md."""
     from factcheck.train.verifier_card import render_card
-    from factcheck.verify.calibration import softmax
+    from factcheck.verify.calibration import softmax, write_pair_calibration
     from factcheck.verify.nli import NLIVerifier
 
     convert_fp16(checkpoint, model_dir)
@@ -168,7 +168,7 @@ def finalize(checkpoint: Path, model_dir: Path, data_dir: Path, seed: int = 13, 
     scores = {n: split_metrics(n, softmax(logits[n], t), splits[n]) for n in names}
     meta = {"name": f"{MODEL_NAME}-v{MODEL_VERSION}", "version": MODEL_VERSION, "temperature": t,
             "max_length": max_length, "stances": list(STANCES), "base_model": "sentence-transformers/all-MiniLM-L6-v2"}
-    (model_dir / "calibration.json").write_text(json.dumps(meta, indent=2) + "\n")
+    write_pair_calibration(model_dir / "calibration.json", meta)
     report = {"scores": scores, "calibration": calibration, "eval_seconds": round(time.time() - start, 1),
               "size_mb": round(sum(f.stat().st_size for f in model_dir.iterdir()) / 1e6, 1),
               "train": train_info or {}}
