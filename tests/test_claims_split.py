@@ -6,7 +6,7 @@ import pytest
 
 from factcheck.claims.attribution import attribute_sentences
 from factcheck.claims.clean import body_blocks
-from factcheck.claims.segment import split_sentences
+from factcheck.claims.segment import block_sentences
 from factcheck.claims.split import Context, standalone_claims
 
 
@@ -19,7 +19,7 @@ def nlp():
 
 
 def _attribute(nlp, text):
-    sentences = split_sentences(nlp, text, body_blocks(text))
+    sentences = block_sentences(text, body_blocks(text))
     docs = list(nlp.pipe([s.text for s in sentences]))
     return [(s.text, a) for s, a in zip(sentences, attribute_sentences(docs, [s.quote for s in sentences]))]
 
