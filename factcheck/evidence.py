@@ -8,9 +8,8 @@ import re
 
 import numpy as np
 
-from factcheck.ingest import split_sentences
 from factcheck.records import Evidence, SearchHit
-from factcheck.text import related_stems, stem_set
+from factcheck.text import related_stems, split_sentences, stem_set
 
 __all__ = ["candidate_sentences", "prefilter", "mmr_select", "clean", "shared_words", "MIN_SENTENCE_CHARS", "MAX_CANDIDATES"]
 

@@ -37,7 +37,6 @@ __all__ = [
     "Corpus",
     "read_corpus",
     "read_file",
-    "split_sentences",
     "split_passages",
     "content_hash",
     "PASSAGE_CHARS",
