@@ -21,7 +21,20 @@ import re
 import threading
 from typing import Any, Iterable
 
-__all__ = ["split_sentences", "add_span", "STOPWORDS", "STEMMER_LANGUAGE", "MIN_PREFIX", "words", "content_words", "stemmer", "stem", "stems", "stem_set", "related_stems"]
+__all__ = [
+    "split_sentences",
+    "add_span",
+    "STOPWORDS",
+    "STEMMER_LANGUAGE",
+    "MIN_PREFIX",
+    "words",
+    "content_words",
+    "stemmer",
+    "stem",
+    "stems",
+    "stem_set",
+    "related_stems",
+]
 
 STEMMER_LANGUAGE = "english"  # Snowball, as the BM25 index (`index/lexical.py`)
 MIN_PREFIX = 5  # a stem this long that starts another names the same thing ("syria"/"syrian", "nation"/"nationwide")
