@@ -113,6 +113,14 @@ class Server(http.server.ThreadingHTTPServer):
     def base(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
 
+    def handle_error(self, request, client_address) -> None:
+        """Stays quiet when a client hung up mid-response (a fetch that gave up): socketserver would print the
+        traceback to stderr, into the next CLI test's captured output."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
 
 def start(files: dict[str, tuple[str, bytes]]) -> Server:
     """Starts a server in a daemon thread; call `shutdown()` when done."""
