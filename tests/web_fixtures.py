@@ -115,6 +115,14 @@ class Server(http.server.ThreadingHTTPServer):
     def base(self) -> str:
         return f"http://{self.server_address[0]}:{self.server_address[1]}"
 
+    def handle_error(self, request, client_address) -> None:
+        """Stays quiet when a client hung up mid-response (a fetch that gave up): socketserver would print the
+        traceback to stderr, into the next CLI test's captured output."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
 
 def start(files: dict[str, tuple[str, bytes]], host: str = "127.0.0.1", port: int = 0) -> Server:
     """Starts a server on `host` (and `port`, else a free one) in a daemon thread; call `shutdown()` when done."""
