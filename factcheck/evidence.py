@@ -8,19 +8,14 @@ import re
 
 import numpy as np
 
-from factcheck.ingest import split_sentences
 from factcheck.records import Evidence, SearchHit
+from factcheck.text import related_stems, split_sentences, stem_set
 
 __all__ = ["candidate_sentences", "prefilter", "mmr_select", "clean", "shared_words", "MIN_SENTENCE_CHARS", "MAX_CANDIDATES"]
 
 MIN_SENTENCE_CHARS = 25  # shorter pieces are headings or list numbers, not evidence
 MAX_CANDIDATES = 12  # sentences per claim that are embedded; the rest are dropped by word overlap first
 _SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    "the a an of in on at to for by with from and or but as is are was were be been has have had that this "
-    "which who it its their his her they them than more over also not no into about after before".split()
-)
 
 
 def clean(text: str) -> str:
@@ -61,15 +56,10 @@ def candidate_sentences(hits: list[SearchHit]) -> list[Evidence]:
     return out
 
 
-def _stems(text: str) -> set[str]:
-    """Content words of a text, cut to five letters (a crude stemmer that is enough for overlap)."""
-    return {w[:5] for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
-
-
 def shared_words(claim: str, sentence: str) -> float:
-    """The share of the claim's content words that the sentence states (1.0 for a claim without any)."""
-    words = _stems(claim)
-    return len(words & _stems(sentence)) / len(words) if words else 1.0
+    """The share of the claim's content words (stemmed) that the sentence states (1.0 for a claim without any)."""
+    words = stem_set(claim)
+    return len(related_stems(words, stem_set(sentence))) / len(words) if words else 1.0
 
 
 def prefilter(claim: str, candidates: list[Evidence], n: int = MAX_CANDIDATES) -> list[Evidence]:
@@ -77,8 +67,8 @@ def prefilter(claim: str, candidates: list[Evidence], n: int = MAX_CANDIDATES) -
     so that only those are embedded."""
     if len(candidates) <= n:
         return candidates
-    words = _stems(claim)
-    order = sorted(range(len(candidates)), key=lambda i: -len(words & _stems(candidates[i].sentence)))
+    words = stem_set(claim)
+    order = sorted(range(len(candidates)), key=lambda i: -len(related_stems(words, stem_set(candidates[i].sentence))))
     return [candidates[i] for i in sorted(order[:n])]
 
 

@@ -8,8 +8,8 @@
     >>> corpus.skipped                          # [(path, reason), ...]
 
 Every passage keeps character offsets into its document's text: `doc.text[p.start:p.end] == p.text`.
-`split_sentences` is the one sentence splitter of this stage; the pipeline reuses it to pick
-evidence sentences inside passages.
+Passages are windows of whole sentences (`factcheck.text.split_sentences`, the one sentence splitter: claim
+extraction and evidence selection use it too).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from factcheck.errors import InputError
 from factcheck.readers import READERS as DOCUMENT_READERS
 from factcheck.readers import read_document
 from factcheck.records import Document, Passage
+from factcheck.text import add_span, split_sentences
 from factcheck.textio import decode_text, json_object, read_text, utf16_encoding, visible_text
 
 __all__ = [
@@ -36,7 +37,6 @@ __all__ = [
     "Corpus",
     "read_corpus",
     "read_file",
-    "split_sentences",
     "split_passages",
     "content_hash",
     "PASSAGE_CHARS",
@@ -46,57 +46,7 @@ __all__ = [
 PASSAGE_CHARS = 600  # target passage length: ~130 word pieces, inside MiniLM's 256-token window
 PASSAGE_OVERLAP = 1  # sentences repeated at the start of the next passage
 
-# ---------------------------------------------------------------- sentences
-
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gen", "col", "lt", "sgt", "gov", "pres", "st", "jr", "sr",
-    "no", "nos", "vol", "art", "sec", "fig", "inc", "ltd", "co", "corp", "vs", "etc", "e.g", "i.e", "approx",
-    "res", "cong", "pp", "para", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.n", "u.k", "u.s.c",
-}
-# A candidate end: terminal punctuation (plus closing quotes/brackets) then whitespace, or a
-# clause-ending semicolon/colon at a line end (legal "Whereas ...;" lists), or a blank line.
-_BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*(?=\s)|[;:](?=[ \t]*\n)|\n[ \t]*\n""")
-_NEXT_START = re.compile(r"""\s*["'“‘(\[]*[A-Z0-9#*\-•]""")
-
-
-def _is_abbreviation(text: str, end: int) -> bool:
-    """Tells whether the period ending at `end` closes an abbreviation or an initial ("Mr.", "U.S.", "J.")."""
-    match = re.search(r"([A-Za-z.]+)\.$", text[max(0, end - 12) : end])
-    if not match:
-        return False
-    word = match.group(1).lower()
-    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Splits text into sentence spans `(start, end)`, whitespace trimmed, covering every non-blank character.
-
-    A light regex splitter (abbreviation-aware, paragraph breaks and line-final semicolons end a
-    sentence) meant for passage windows and evidence sentences, not for linguistic analysis.
-    """
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        end = match.end()
-        token = match.group()
-        if token[0] == "." and token.rstrip("\"'”’)]") == "." and _is_abbreviation(text, match.start() + 1):
-            continue
-        if token[0] in ".!?" and not _NEXT_START.match(text, end):
-            continue
-        _add_span(text, start, end, spans)
-        start = end
-    _add_span(text, start, len(text), spans)
-    return spans
-
-
-def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    """Appends text[start:end] as a span with surrounding whitespace trimmed, if it is not blank."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append((start, end))
+# ---------------------------------------------------------------- passages
 
 
 def _hard_wrap(text: str, start: int, end: int, size: int) -> list[tuple[int, int]]:
@@ -105,13 +55,10 @@ def _hard_wrap(text: str, start: int, end: int, size: int) -> list[tuple[int, in
     while end - start > size:
         cut = text.rfind(" ", start + size // 2, start + size)
         cut = cut if cut > start else start + size
-        _add_span(text, start, cut, pieces)
+        add_span(text, start, cut, pieces)
         start = cut
-    _add_span(text, start, end, pieces)
+    add_span(text, start, end, pieces)
     return pieces
-
-
-# ---------------------------------------------------------------- passages
 
 
 def split_passages(doc: Document, size: int = PASSAGE_CHARS, overlap: int = PASSAGE_OVERLAP) -> list[Passage]:

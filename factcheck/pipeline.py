@@ -10,6 +10,7 @@ apply the number and date checks, and aggregate one verdict per claim.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
@@ -34,6 +35,7 @@ from factcheck.verify.aggregate import (
 )
 from factcheck.verify.base import Verifier
 from factcheck.verify.numeric import check_numbers
+from factcheck.verify.numeric import EmbeddedWords, check_numbers
 
 __all__ = ["Checker", "rationale_for", "NumberParser"]
 
@@ -147,6 +149,11 @@ class Checker:
             }) for j in picks])
         return chosen
 
+    @cached_property
+    def _event_words(self) -> EmbeddedWords:
+        """Matches the event words of figures by meaning with this checker's embedder ("killed" / "deaths")."""
+        return EmbeddedWords(self.embedder)
+
     def _judge(self, claim: Claim, evidence: list[Evidence], probs: np.ndarray) -> CheckResult:
         """Numeric checks on top of the model probabilities, then the verdict."""
         claim_q, claim_d = claim.quantities, claim.dates
@@ -155,7 +162,7 @@ class Checker:
         adjusted, words, judged = [], [], []
         for e, p in zip(evidence, probs):
             ev_q, ev_d = self.parse_numbers(e.sentence)
-            check = check_numbers(claim.text, claim_q, claim_d, e.sentence, ev_q, ev_d)
+            check = check_numbers(claim.text, claim_q, claim_d, e.sentence, ev_q, ev_d, self._event_words)
             relevant = is_relevant(e.scores.get("similarity", 1.0), check, self.min_similarity)
             adj, why = adjust_probs(tuple(float(x) for x in p), check, relevant)
             model = {"model_" + s: round(float(v), 4) for s, v in zip(STANCES, p)}

@@ -12,8 +12,10 @@ import numpy as np
 class HashEmbedder:
     """Bag-of-words hashed into `dim` buckets, L2-normalised: fast, deterministic, no model to load."""
 
-    def __init__(self, name: str = "hash-test", dim: int = 64, fail_after: int | None = None, error=RuntimeError):
+    def __init__(self, name: str = "hash-test", dim: int = 64, fail_after: int | None = None, error=RuntimeError,
+                 same: dict[str, str] | None = None):
         self.name = name
+        self.same = same or {}  # words to treat as one (synonyms a real embedder would place together)
         self.dim = dim
         self.calls = 0
         self.encoded = 0
@@ -28,6 +30,7 @@ class HashEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in re.findall(r"\w+", text.lower()):
+                word = self.same.get(word, word)
                 out[row, zlib.crc32(word[:5].encode()) % self.dim] += 1.0
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
         return out

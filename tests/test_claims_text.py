@@ -7,7 +7,7 @@ import pytest
 from factcheck.claims.clean import MAX_ARTICLE_BYTES, body_blocks, english_warning, is_chrome, read_article
 from factcheck.claims.dates import find_dates
 from factcheck.claims.quantities import find_quantities
-from factcheck.claims.segment import split_sentences
+from factcheck.claims.segment import block_sentences
 from factcheck.errors import InputError
 
 
@@ -19,8 +19,8 @@ def nlp():
     return spacy.load(SPACY_MODEL)
 
 
-def _sentences(nlp, text):
-    return [s.text for s in split_sentences(nlp, text, body_blocks(text))]
+def _sentences(text):
+    return [s.text for s in block_sentences(text, body_blocks(text))]
 
 
 @pytest.mark.parametrize(
@@ -36,13 +36,13 @@ def _sentences(nlp, text):
          ["The rate was 3.14 per cent in St. Louis.", "It fell to 2.9 per cent."]),
     ],
 )
-def test_segmentation_keeps_abbreviations_and_numbers(nlp, text, expected):
-    assert _sentences(nlp, text) == expected
+def test_segmentation_keeps_abbreviations_and_numbers(text, expected):
+    assert _sentences(text) == expected
 
 
-def test_quotation_spanning_sentences_is_one_group(nlp):
+def test_quotation_spanning_sentences_is_one_group():
     text = "“We will not normalize. We do not support it,” he said. Then he left for Ankara."
-    sentences = split_sentences(nlp, text, body_blocks(text))
+    sentences = block_sentences(text, body_blocks(text))
     assert [s.text for s in sentences][-1] == "Then he left for Ankara."
     assert sentences[0].quote is not None and sentences[0].quote == sentences[1].quote
     assert sentences[2].quote is None

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from factcheck.errors import InputError
-from factcheck.ingest import read_corpus, read_file, split_passages, split_sentences
+from factcheck.ingest import read_corpus, read_file, split_passages
+from factcheck.text import split_sentences
 from factcheck.records import Document
 
 REFERENCE = "corpus/us-senate-s-res-99-117th-congress.txt"

@@ -25,6 +25,9 @@ class Retriever:
         return [[SearchHit(passage, 1.0, 0, title="S.Res.99", source="corpus/res.txt", scores={"rrf": 0.03})] for _ in queries]
 
 
+SAME = {"death": "killed", "deaths": "killed"}  # as in MiniLM (cosine 0.70): the same event
+
+
 class Verifier:
     """Entails when the evidence shares the claim's key word, else neutral."""
 
@@ -39,7 +42,7 @@ class Verifier:
 
 
 def checker(min_similarity=0.0):  # bag-of-words similarities are low: no relevance gate by default
-    return Checker(Retriever(), Verifier(), HashEmbedder(), models={"verifier": "fake-nli"}, min_similarity=min_similarity)
+    return Checker(Retriever(), Verifier(), HashEmbedder(same=SAME), models={"verifier": "fake-nli"}, min_similarity=min_similarity)
 
 
 def test_supported_with_agreeing_numbers():
@@ -109,7 +112,7 @@ def test_verdict_confidence_goes_through_the_calibration():
         return 0.42
 
     plain = checker().check_one("The conflict has killed half a million people.")
-    r = Checker(Retriever(), Verifier(), HashEmbedder(), min_similarity=0.0, calibration=calibration).check_one(
+    r = Checker(Retriever(), Verifier(), HashEmbedder(same=SAME), min_similarity=0.0, calibration=calibration).check_one(
         "The conflict has killed half a million people.")
     assert r.verdict == plain.verdict == "SUPPORTED"
     assert len(seen) == 1 and seen[0][0] == "SUPPORTED" and round(seen[0][1], 4) == plain.confidence

@@ -132,6 +132,21 @@ def test_openapi_docs_list_the_versioned_endpoints(client):
     assert {"/v1/check", "/v1/article", "/v1/search", "/v1/health", "/v1/info"} <= set(paths)
 
 
+def test_api_docs_load_their_scripts_from_this_server(client):
+    import re
+
+    html = client.get("/docs").text
+    assets = re.findall(r"""(?:src|href)=["']([^"']+)["']|url: ?["']([^"']+)["']""", html)
+    urls = [a or b for a, b in assets]
+    assert urls and not [u for u in urls if "//" in u], urls  # no CDN, no other host
+    scripts = [u for u in urls if u.endswith(".js")]
+    assert scripts
+    for url in scripts:
+        response = client.get(url)
+        assert response.status_code == 200 and len(response.content) > 100_000, url
+    assert client.get("/redoc").status_code == 404  # ReDoc would fetch its logo from a CDN
+
+
 @pytest.mark.parametrize("body, message", [
     ({"claim": "x" * 1001}, "over the 1,000-character limit"),
     ({"claim": "   "}, "claim 1 is empty"),
@@ -225,6 +240,25 @@ def test_factcheck_errors_keep_the_cli_message(checker):
     assert response.status_code == 503
     assert response.json() == {"error": "/srv/index: index is corrupted (vectors); rebuild it with factcheck index",
                                "code": "index"}
+
+
+def test_overload_is_a_503_with_retry_after_and_the_queue_is_in_info(checker, monkeypatch):
+    from factcheck.serve.batcher import Overloaded
+
+    service = CheckService(checker, SentenceExtractor(), max_queue_seconds=2.0)
+
+    async def busy(items):
+        raise Overloaded(queued=14, wait=9.2, budget=2.0)
+
+    with TestClient(create_app(service), raise_server_exceptions=False) as c:
+        monkeypatch.setattr(service.claims, "submit", busy)
+        for path, body in (("/v1/check", {"claim": "Turkey hosts Syrian refugees."}), ("/v1/article", {"text": ARTICLE})):
+            response = c.post(path, json=body)
+            assert response.status_code == 503 and response.headers["Retry-After"] == "8"
+            assert response.json() == {"error": "the server is busy: 14 claims are queued ahead (about 9 s of work), "
+                                                "over its 2 s queueing budget; retry in 8 s", "code": "busy"}
+        batching = c.get("/v1/info").json()["batching"]
+        assert batching["max_queue_s"] == 2.0 and batching["queued_claims"] == 0
 
 
 def test_concurrent_claims_share_model_calls(tmp_path):

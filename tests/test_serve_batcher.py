@@ -1,4 +1,5 @@
-"""The micro-batcher: concurrent requests share one model call, off the event loop, in order."""
+"""The micro-batcher: concurrent requests share one model call, off the event loop, in order; admission
+control refuses what would queue past the budget."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from factcheck.serve.batcher import MicroBatcher
+from factcheck.serve.batcher import MicroBatcher, Overloaded, queue_wait
 
 
 class Recorder:
@@ -34,9 +35,9 @@ def run(coro):
     return asyncio.run(coro)
 
 
-async def _with_batcher(fn, body, max_batch=16, max_wait=0.05):
+async def _with_batcher(fn, body, max_batch=16, max_wait=0.05, max_queue_seconds=None):
     executor = ThreadPoolExecutor(max_workers=1)
-    batcher = MicroBatcher(fn, executor, max_batch=max_batch, max_wait=max_wait)
+    batcher = MicroBatcher(fn, executor, max_batch=max_batch, max_wait=max_wait, max_queue_seconds=max_queue_seconds)
     await batcher.start()
     try:
         return await body(batcher)
@@ -166,3 +167,49 @@ def test_release_free_memory_gives_freed_heap_pages_back():
     assert release_free_memory() is True
     assert before - _rss_mb() > 30, "malloc_trim gave back less than half of the freed 60 MB"
     del pin
+
+
+def test_queue_wait_is_the_queue_at_the_measured_throughput():
+    assert queue_wait(12, batch_seconds=2.0, batch_items=4.0) == 6.0
+    assert queue_wait(12, batch_seconds=0.0, batch_items=0.0) == 0.0  # nothing measured yet: no estimate
+
+
+def test_requests_past_the_queueing_budget_are_refused_at_once_and_the_rest_answered():
+    fn = Recorder(delay=0.2)
+
+    async def body(batcher):
+        await batcher.submit(["warm"])  # one batch measured: about 0.2 s per item at batches of 1
+        item = batcher.batch_seconds
+        outcomes = await asyncio.gather(*(batcher.submit([str(i)]) for i in range(10)), return_exceptions=True)
+        return outcomes, batcher.refused, batcher.pending, item
+
+    outcomes, refused, pending, item = run(_with_batcher(fn, body, max_batch=1, max_wait=0.0, max_queue_seconds=0.5))
+    admitted = 1 + int(0.5 // item)  # with k items queued ahead a request waits k * item seconds
+    assert 0.2 <= item < 0.5 and admitted in (2, 3)
+    answered = [o for o in outcomes if not isinstance(o, Exception)]
+    busy = [o for o in outcomes if isinstance(o, Overloaded)]
+    assert answered == [[str(i)] for i in range(admitted)]  # the first ones, in arrival order
+    assert len(busy) == 10 - admitted == refused
+    assert [b for batch in fn.batches for b in batch] == ["warm", *(str(i) for i in range(admitted))]  # refused: never run
+    assert all(b.retry_after >= 1 and "retry in" in str(b) for b in busy) and pending == 0
+
+
+def test_before_the_first_batch_is_timed_one_batch_is_queued_at_most():
+    fn = Recorder(delay=0.2)
+
+    async def body(batcher):  # a burst on a fresh server: no throughput measured yet
+        return await asyncio.gather(*(batcher.submit([str(i)]) for i in range(10)), return_exceptions=True)
+
+    outcomes = run(_with_batcher(fn, body, max_batch=4, max_queue_seconds=2.0))
+    assert outcomes[:4] == [["0"], ["1"], ["2"], ["3"]]
+    assert all(isinstance(o, Overloaded) and o.retry_after == 1 for o in outcomes[4:])
+
+
+def test_an_idle_batcher_takes_a_request_of_any_size():
+    fn = Recorder(delay=0.1)
+
+    async def body(batcher):
+        await batcher.submit(["warm"])
+        return await batcher.submit([str(i) for i in range(50)])  # 5 s of work, over the 0.1 s budget
+
+    assert len(run(_with_batcher(fn, body, max_batch=8, max_queue_seconds=0.1))) == 50

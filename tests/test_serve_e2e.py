@@ -82,8 +82,9 @@ def test_example_article_over_http(live):
     assert data["exports"]["html"].count('<a href="#claim-') >= 5
 
 
-def _chrome(tmp_path):
-    """A headless Chromium driven by selenium, or a skip naming what is missing."""
+def _chrome(tmp_path, offline: bool = False):
+    """A headless Chromium driven by selenium, or a skip naming what is missing; `offline`: every address but
+    loopback goes to a dead proxy and every host name but 127.0.0.1 fails to resolve, and requests are logged."""
     webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (dev extra)")
     binary = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     driver_path = shutil.which("chromedriver")
@@ -95,6 +96,10 @@ def _chrome(tmp_path):
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage", "--window-size=1400,1000", f"--user-data-dir={tmp_path / 'chrome-profile'}"):
         options.add_argument(flag)
+    if offline:
+        options.add_argument("--proxy-server=http://127.0.0.1:9")  # loopback is never proxied
+        options.add_argument("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1")
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     from selenium.webdriver.chrome.service import Service
 
     return webdriver.Chrome(service=Service(driver_path), options=options)
@@ -129,6 +134,51 @@ def test_web_page_checks_the_example_article_in_a_browser(live, tmp_path):
         assert evidence and "Caesar" in evidence[0].text, "the evidence card lists no evidence"
         browser.switch_to.default_content()
         shot = tmp_path / "serve-page.png"
+        browser.save_screenshot(str(shot))
+        assert shot.stat().st_size > 10_000
+    finally:
+        browser.quit()
+
+
+@pytest.fixture(scope="module")
+def docs_server(tmp_path_factory):
+    """The app on the test's small index (no model loaded): enough for the API docs."""
+    from serve_fixtures import make_checker
+
+    from factcheck.serve import CheckService, create_app
+
+    with LiveServer(create_app(CheckService(make_checker(tmp_path_factory.mktemp("docs"))))) as server:
+        yield server
+
+
+def _requested_urls(browser) -> list[str]:
+    """Every URL the page asked for, from Chromium's performance log."""
+    urls = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def test_api_docs_work_offline_in_a_browser(docs_server, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser = _chrome(tmp_path, offline=True)
+    try:
+        browser.get(docs_server.url + "/docs")
+        endpoint = (By.CSS_SELECTOR, ".opblock-summary-path[data-path='/v1/check']")
+        WebDriverWait(browser, 60).until(ec.presence_of_element_located(endpoint))
+        listed = {e.get_attribute("data-path") for e in browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")}
+        assert {"/v1/check", "/v1/article", "/v1/search", "/v1/health", "/v1/info"} <= listed
+        urls = _requested_urls(browser)
+        assert any(u.endswith(".js") for u in urls)
+        web = [u for u in urls if u.startswith(("http:", "https:", "ws:", "wss:"))]  # not chrome:// pages
+        outside = [u for u in web if not u.startswith(docs_server.url + "/")]
+        assert not outside, f"/docs asked for {outside}"
+        shot = tmp_path / "docs.png"
         browser.save_screenshot(str(shot))
         assert shot.stat().st_size > 10_000
     finally:

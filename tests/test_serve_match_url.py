@@ -72,7 +72,7 @@ def client_for(checker, matcher=None, read_url=None, limits=None, **kw):
 
 @pytest.fixture(scope="module")
 def client(checker, matcher):
-    with client_for(checker, matcher, read_url=lambda url: fetch_article(url, timeout=10.0)) as c:
+    with client_for(checker, matcher, read_url=lambda url: fetch_article(url, timeout=10.0, allow_private=True)) as c:
         yield c
 
 
@@ -195,7 +195,7 @@ def test_non_http_urls_are_refused(client):
 
 def test_a_slow_site_is_cut_off_at_the_request_timeout(site):
     with pytest.raises(InputError, match="no answer within 0.5 s"):
-        fetch_article(site.base + "/slow", timeout=0.5)
+        fetch_article(site.base + "/slow", timeout=0.5, allow_private=True)
 
 
 # factcheck serve --factchecks / --offline -----------------------------------------------------------
@@ -248,6 +248,15 @@ def test_serve_without_a_store_beside_the_index_serves_no_matches(served):
     assert "fact-checks: none" in output
     with client as c:
         assert c.get("/v1/info").json()["features"]["match"] is False
+        assert c.get("/v1/info").json()["batching"]["max_queue_s"] is None  # admission control is opt-in
+
+
+def test_serve_max_queue_seconds_turns_admission_control_on(served):
+    client, _ = served("--max-queue-seconds", "2", "--batch-size", "4")
+    with client as c:
+        batching = c.get("/v1/info").json()["batching"]
+        assert (batching["max_queue_s"], batching["max_batch"]) == (2.0, 4)
+        assert batching["model_calls"] == 1  # the timed warm-up claim: admission control starts measured
 
 
 def test_serve_offline_refuses_urls_with_a_json_error(served, site):
@@ -261,8 +270,26 @@ def test_serve_offline_refuses_urls_with_a_json_error(served, site):
     assert len(site.requests) == before  # nothing was fetched
 
 
+def test_serve_refuses_private_urls_unless_its_operator_allows_them(served, site):
+    client, output = served()
+    assert "URLs: fetched from public addresses" in output
+    before = len(site.requests)
+    with client as c:
+        for url in (site.base + "/article", "http://169.254.169.254/latest/meta-data/", "http://[::1]:9/"):
+            response = c.post("/v1/article", json={"url": url})
+            assert response.status_code == 422 and response.json()["code"] == "input", response.text
+            assert response.json()["error"].startswith(f"{url}: ") and "address; only public addresses" in response.json()["error"]
+    assert len(site.requests) == before  # nothing was fetched
+    client, output = served("--allow-private-urls")
+    assert "private addresses too (--allow-private-urls)" in output
+    with client as c:
+        response = c.post("/v1/article", json={"url": site.base + "/article"})
+        assert response.status_code == 200 and response.json()["results"], response.text
+
+
 def test_serve_help_names_the_new_options():
     from factcheck.cli import app
 
     result = CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "200"})
     assert "--factchecks" in result.output and "--offline" in result.output and "/v1/match" in result.output
+    assert "--allow-private-urls" in result.output

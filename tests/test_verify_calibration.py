@@ -1,5 +1,7 @@
 """Calibration math: temperature scaling and expected calibration error."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -104,3 +106,27 @@ def test_verdict_calibration_needs_right_and_wrong_verdicts():
 
     with pytest.raises(ValueError, match="both right and wrong"):
         fit_verdict_calibration(["SUPPORTED"] * 10, [0.9] * 10, [True] * 10)
+
+
+def test_calibration_files_record_and_check_their_format_version(tmp_path):
+    from factcheck.errors import ModelError
+    from factcheck.verify.calibration import (
+        VERDICT_CALIBRATION_VERSION, VerdictCalibration, read_pair_calibration, write_pair_calibration,
+    )
+
+    verdicts = tmp_path / "verdict_calibration.json"
+    VerdictCalibration({"*": (1.0, 0.0)}).save(verdicts)
+    assert json.loads(verdicts.read_text())["version"] == VERDICT_CALIBRATION_VERSION
+    verdicts.write_text(verdicts.read_text().replace(f'"version": {VERDICT_CALIBRATION_VERSION}', '"version": 2'))
+    with pytest.raises(ModelError, match=r"verdict_calibration\.json: calibration format version 2 is newer .*upgrade factcheck"):
+        VerdictCalibration.load(verdicts)
+
+    pairs = tmp_path / "calibration.json"
+    write_pair_calibration(pairs, {"name": "m-v1", "version": "1", "temperature": 1.5})
+    assert read_pair_calibration(pairs)["temperature"] == 1.5
+    pairs.write_text(json.dumps({"temperature": 1.5, "calibration_version": 3}))
+    with pytest.raises(ModelError, match=r"calibration\.json: calibration format version 3 is newer"):
+        read_pair_calibration(pairs)
+    pairs.write_text(json.dumps({"temperature": -1}))
+    with pytest.raises(ModelError, match="not positive"):
+        read_pair_calibration(pairs)

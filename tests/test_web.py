@@ -1,5 +1,6 @@
 """Articles and reference documents from URLs, against a loopback HTTP server: timeout, size cap,
-redirect limit, User-Agent, content types, metadata, --offline and a missing network."""
+redirect limit, User-Agent, content types, metadata, --offline and a missing network. The server is on
+loopback, so these tests allow private addresses (tests/test_web_addresses.py tests the guard itself)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,17 @@ from typer.testing import CliRunner
 from factcheck import __version__
 from factcheck.cli import app
 from factcheck.errors import InputError
+from factcheck.readers.addresses import allow_private_addresses
 from factcheck.readers.web import article_document, fetch, read_url_list, reference_documents
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def loopback_allowed():
+    """The Python API's fetches may reach the loopback test server; CLI calls pass --allow-private-urls."""
+    with allow_private_addresses():
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +134,7 @@ def test_offline_and_no_network_are_one_line(server, closed_port):
         assert result.exit_code == 3
         assert result.stderr.strip().splitlines() == [f"error: {server.base}/article: not fetched because --offline is set; "
                                                       "save the page and pass the file instead"]
-    result = runner.invoke(app, ["article", closed_port])
+    result = runner.invoke(app, ["article", closed_port, "--allow-private-urls"])
     assert result.exit_code == 3 and len(result.stderr.strip().splitlines()) == 1
     assert "could not connect" in result.stderr and "Traceback" not in result.output
     result = runner.invoke(app, ["index", closed_port, "--offline", "--index", "unused"])
@@ -148,7 +157,8 @@ def test_index_urls_with_a_url_file_skips_failures_and_cites_pages(server, tmp_p
     urls = tmp_path / "urls.txt"
     urls.write_text(f"{server.base}/brief.docx\n{server.base}/missing\n", encoding="utf-8")
     index = tmp_path / "index"
-    args = ["index", f"{server.base}/report.pdf", f"{server.base}/hop/1", "--urls", str(urls), "--index", str(index)]
+    args = ["index", f"{server.base}/report.pdf", f"{server.base}/hop/1", "--urls", str(urls), "--index", str(index),
+            "--allow-private-urls"]
     result = runner.invoke(app, [*args, "--json"])
     assert result.exit_code == 0, result.output
     stats = json.loads(result.stdout)
@@ -187,7 +197,7 @@ def test_article_from_a_url_records_url_and_fetch_time_and_cites_pages(server, p
     out, html, markdown = tmp_path / "report.jsonl", tmp_path / "report.html", tmp_path / "report.md"
     url = f"{server.base}/hop/1"
     result = runner.invoke(app, ["article", url, "--index", str(pdf_index), "-o", str(out), "--html", str(html),
-                                 "--markdown", str(markdown), "--json"])
+                                 "--markdown", str(markdown), "--allow-private-urls", "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["article"]["url"] == url and summary["article"]["final_url"] == f"{server.base}/article"
@@ -206,7 +216,7 @@ def test_article_from_a_url_records_url_and_fetch_time_and_cites_pages(server, p
 
 @pytest.mark.slow
 def test_extract_claims_from_a_url(server):
-    result = runner.invoke(app, ["extract", f"{server.base}/article", "--json"])
+    result = runner.invoke(app, ["extract", f"{server.base}/article", "--allow-private-urls", "--json"])
     assert result.exit_code == 0, result.output
     claims = json.loads(result.stdout)
     assert any("55,000" in c["text"] for c in claims)

@@ -1,5 +1,5 @@
 """A loopback HTTP server started by the tests: an article page, a redirect chain and loop, a slow
-answer, a body that stalls or trickles, a 404, a PDF sent as text/html, a 30 MB page (with and without Content-Length), a PDF and a
+answer, a body that stalls or trickles, a redirect to any address (/to?URL), a 404, a PDF sent as text/html, a 30 MB page (with and without Content-Length), a PDF and a
 DOCX served as reference documents, an image and a plain text page."""
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if hop:
             left = int(hop.group(1))
             return self._redirect("/article" if left == 0 else f"/hop/{left - 1}")
+        if self.path.startswith("/to?"):  # a redirect to any address: /to?http://elsewhere/page
+            return self._redirect(self.path.split("?", 1)[1])
         if self.path == "/loop":
             return self._redirect("/loop")
         if self.path == "/slow":
@@ -104,18 +106,26 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, files: dict[str, tuple[str, bytes]]):
-        super().__init__(("127.0.0.1", 0), Handler)
+    def __init__(self, files: dict[str, tuple[str, bytes]], host: str = "127.0.0.1", port: int = 0):
+        super().__init__((host, port), Handler)
         self.files = files
         self.requests: list[tuple[str, str]] = []
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+        return f"http://{self.server_address[0]}:{self.server_address[1]}"
+
+    def handle_error(self, request, client_address) -> None:
+        """Stays quiet when a client hung up mid-response (a fetch that gave up): socketserver would print the
+        traceback to stderr, into the next CLI test's captured output."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
 
 
-def start(files: dict[str, tuple[str, bytes]]) -> Server:
-    """Starts a server in a daemon thread; call `shutdown()` when done."""
-    server = Server(files)
+def start(files: dict[str, tuple[str, bytes]], host: str = "127.0.0.1", port: int = 0) -> Server:
+    """Starts a server on `host` (and `port`, else a free one) in a daemon thread; call `shutdown()` when done."""
+    server = Server(files, host, port)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

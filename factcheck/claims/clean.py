@@ -8,6 +8,7 @@ from pathlib import Path
 
 from factcheck.errors import InputError
 from factcheck.records import Document
+from factcheck.text import STOPWORDS, words
 from factcheck.textio import decode_text, read_text, visible_text
 
 __all__ = ["MAX_ARTICLE_BYTES", "read_article", "article_from_text", "body_blocks", "is_chrome", "english_warning"]
@@ -28,10 +29,6 @@ _CHROME_PATTERNS = [
     re.compile(r"^\W*$"),
 ]
 _TERMINAL = tuple('.!?"”’:)')
-_STOPWORDS = set(
-    "the of and to a in is that for it on was with as by at be this are from or an have has not but they his her "
-    "which we their were been its had will would who said also more there than can all one new about after".split()
-)
 
 
 def _clean_line(line: str) -> str:
@@ -74,10 +71,10 @@ def body_blocks(text: str) -> list[tuple[int, int]]:
 
 def english_warning(text: str, source: str = "") -> str | None:
     """Returns a warning when the text does not look like English (too few common English words)."""
-    words = re.findall(r"[^\W\d_]+", text.lower())
-    if len(words) < 20:
+    found = words(text, numbers=False)
+    if len(found) < 20:
         return None
-    ratio = sum(w in _STOPWORDS for w in words) / len(words)
+    ratio = sum(w in STOPWORDS for w in found) / len(found)
     if ratio >= 0.12:
         return None
     where = f"{source}: " if source else ""

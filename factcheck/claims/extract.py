@@ -13,7 +13,7 @@ from factcheck.claims.context import is_question, question_clauses, stand_alone
 from factcheck.claims.dates import find_dates
 from factcheck.claims.io import MAX_CLAIM_CHARS
 from factcheck.claims.quantities import find_quantities
-from factcheck.claims.segment import Sentence, split_sentences
+from factcheck.claims.segment import Sentence, block_sentences
 from factcheck.claims.split import Context, standalone_claims
 from factcheck.errors import ModelError
 from factcheck.records import Attribution, Claim, Document, Entity
@@ -93,7 +93,7 @@ class ClaimExtractor:
     def sentences(self, article: Document) -> list[ScoredSentence]:
         """Segments the article body and scores and attributes every sentence."""
         text = article.text
-        sentences = [s for s in split_sentences(self.nlp, text, body_blocks(text)) if len(s.text) <= MAX_CLAIM_CHARS]
+        sentences = [s for s in block_sentences(text, body_blocks(text)) if len(s.text) <= MAX_CLAIM_CHARS]
         return self.score_sentences(sentences)
 
     def score_sentences(self, sentences: list[Sentence]) -> list[ScoredSentence]:

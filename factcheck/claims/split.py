@@ -15,7 +15,12 @@ from factcheck.records import Attribution
 __all__ = ["Context", "standalone_claims", "render"]
 
 _REL_PRONOUNS = {"that", "which", "who", "whom"}
-_EVENT_NOUNS = {"conflict", "war", "civil war", "crisis", "fighting", "uprising", "revolution", "insurgency"}
+# Nouns that name an entity by its kind, per spaCy NER label: "the country" is the place the sentence named.
+_KIND_NOUNS = {
+    "GPE": {"country", "nation", "state", "city", "town", "province", "region"},
+    "ORG": {"company", "firm", "organisation", "organization", "agency", "party", "club", "team"},
+}
+_PREDETERMINERS = {"half", "all", "both", "twice", "double"}  # "half the country’s" -> "half of Syria’s"
 _STATEMENT_NOUNS = {"comment", "comments", "statement", "remarks", "remark", "announcement", "claim", "move"}
 _TEMPORAL_MARKS = {"after", "before", "since"}  # facts; "until", "while", "if" clauses are conditions
 _VERB_TAGS = {"VBD", "VBZ", "VBP", "VBN", "VB", "VBG"}
@@ -94,11 +99,20 @@ def _prep_modifiers(noun: Any, drop: set[int]) -> set[int]:
 
 
 def _anchor(noun: Any, doc: Any) -> str | None:
-    """For "the conflict", the country named before it in the sentence ("the conflict in Syria")."""
-    if noun.lemma_.lower() not in _EVENT_NOUNS or any(c.dep_ == "prep" for c in noun.rights):
+    """For a bare definite noun ("the conflict", "the outbreak"), the place named before it in the sentence, which
+    a claim split off without that part needs ("the conflict in Syria"); None for a noun that says where or whose."""
+    determiners = [c for c in noun.children if c.dep_ == "det"]
+    if noun.pos_ != "NOUN" or not determiners or determiners[0].lower_ != "the":
+        return None
+    if any(c.dep_ in ("prep", "poss", "compound") for c in noun.children) or _kind_label(noun):
         return None
     places = [e for e in doc.ents if e.label_ == "GPE" and e.end <= noun.i]
     return places[-1].text if places else None
+
+
+def _kind_label(noun: Any) -> str | None:
+    """The NER label of the entities a kind noun names ("country" -> GPE), or None."""
+    return next((label for label, nouns in _KIND_NOUNS.items() if noun.lemma_.lower() in nouns), None)
 
 
 def _relative_pronoun(rel: Any) -> Any | None:
@@ -141,7 +155,7 @@ def _relative_clauses(doc: Any, scope: set[int]) -> list[tuple[list[_Draft], set
             draft = _relative_clause_draft(doc, verb, others, pronoun, noun)
             if anchor:
                 draft.replace.setdefault(rel.head.i, f"{rel.head.text} in {anchor}")
-                _country(doc, draft.keep, anchor, draft)
+            _name_kinds(doc, draft)
             drafts.append(draft)
         if non_restrictive:
             drop |= _commas_around(doc, drop, rel.head)
@@ -156,13 +170,17 @@ def _commas_around(doc: Any, clause: set[int], noun: Any) -> set[int]:
     return commas if noun.dep_ in ("nsubj", "nsubjpass") else commas & {before}
 
 
-def _country(doc: Any, keep: set[int], anchor: str, draft: _Draft) -> None:
-    """Replaces "the country's" with the country's name in a claim that names it elsewhere."""
-    for i in sorted(keep):
-        token = doc[i]
-        if token.lower_ == "country" and i > 0 and doc[i - 1].lower_ == "the" and i - 1 in keep:
-            draft.replace[i - 1] = "of" if i > 1 and doc[i - 2].lower_ in ("half", "all", "most") else ""
-            draft.replace[i] = anchor
+def _name_kinds(doc: Any, draft: _Draft) -> None:
+    """Replaces "the country" / "the company" in a split-off claim with the entity of that kind the sentence
+    named before it and the claim left out ("displaced half the country’s population" -> "half of Syria’s")."""
+    for i in sorted(draft.keep):
+        token, label = doc[i], _kind_label(doc[i])
+        if label is None or i == 0 or doc[i - 1].lower_ != "the" or i - 1 not in draft.keep:
+            continue
+        named = [e for e in doc.ents if e.label_ == label and e.end <= i - 1]
+        if named and not any(t.i in draft.keep for t in named[-1]):
+            draft.replace[i - 1] = "of" if i > 1 and doc[i - 2].lower_ in _PREDETERMINERS else ""  # half of Syria’s
+            draft.replace[i] = named[-1].text
 
 
 def _coordinated_predicates(doc: Any, root: Any, scope: set[int]) -> list[_Draft]:

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from factcheck.cli.common import OFFLINE_HELP, PRECISION_OPT, app, echo_json, guarded
+from factcheck.cli.common import ALLOW_PRIVATE_HELP, OFFLINE_HELP, PRECISION_OPT, app, echo_json, guarded
 from factcheck.cli.index_cmds import RAY_ADDRESS_HELP, RAY_HELP
 from factcheck.settings import default_index_dir, limit_threads
 from factcheck.quantized import Precision
@@ -155,6 +155,7 @@ def article(
     ray_address: Optional[str] = typer.Option(None, "--ray-address", help=RAY_ADDRESS_HELP),
     ray_actors: Optional[int] = typer.Option(None, "--ray-actors", min=1, help="Ray checker actors (default: one per CPU)."),
     offline: bool = typer.Option(False, "--offline", help=OFFLINE_HELP),
+    allow_private_urls: bool = typer.Option(False, "--allow-private-urls", help=ALLOW_PRIVATE_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary instead of readable text."),
     precision: Precision = PRECISION_OPT,
 ) -> None:
@@ -163,12 +164,14 @@ def article(
     from factcheck.batch import check_batch, open_checker, prior_factchecks_of
     from factcheck.claims import ClaimExtractor
     from factcheck.claims.clean import english_warning, read_article
+    from factcheck.readers.addresses import allow_private_addresses
     from factcheck.readers.web import source_of
     from factcheck.textio import check_outputs
 
     outputs = {"-o": output, "--html": html, "--markdown": markdown, "--claimreview": claimreview, "--fever": fever}
     check_outputs(outputs, inputs=(path,) if path != "-" else ())
-    doc = read_article(path, offline=offline)
+    with allow_private_addresses(allow_private_urls):
+        doc = read_article(path, offline=offline)
     fetched = source_of(doc)
     limit_threads()
     warning = english_warning(doc.text, doc.source)

@@ -7,8 +7,8 @@ from typing import Optional
 
 import typer
 
-from factcheck.cli.common import (DEPRECATED_OUT_OPT, OFFLINE_HELP, PRECISION_OPT, app, echo_json, guarded,
-                                  renamed_option, train_app)
+from factcheck.cli.common import (ALLOW_PRIVATE_HELP, DEPRECATED_OUT_OPT, OFFLINE_HELP, PRECISION_OPT, app, echo_json,
+                                  guarded, renamed_option, train_app)
 from factcheck.quantized import Precision
 
 __all__ = ["extract", "train_checkworthiness_cmd"]
@@ -33,6 +33,7 @@ def extract(
     top: Optional[int] = typer.Option(None, "--top", min=1, help="Keep only the N claims most worth checking."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write claims JSONL here (atomically)."),
     offline: bool = typer.Option(False, "--offline", help=OFFLINE_HELP),
+    allow_private_urls: bool = typer.Option(False, "--allow-private-urls", help=ALLOW_PRIVATE_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the claims as JSON."),
     precision: Precision = PRECISION_OPT,
 ) -> None:
@@ -41,11 +42,13 @@ def extract(
     from factcheck.claims import ClaimExtractor, write_claims
     from factcheck.claims.clean import english_warning, read_article
     from factcheck.claims.io import claim_to_record
+    from factcheck.readers.addresses import allow_private_addresses
     from factcheck.textio import check_outputs
 
     if output is not None:
         check_outputs({"-o": output}, inputs=(article,) if article != "-" else ())
-    document = read_article(article, offline=offline)
+    with allow_private_addresses(allow_private_urls):
+        document = read_article(article, offline=offline)
     warning = english_warning(document.text, document.source)
     if warning:
         typer.echo(f"warning: {warning}", err=True)

@@ -13,10 +13,12 @@ import typer
 from factcheck.errors import EXIT_INPUT, FactcheckError
 from factcheck.quantized import Precision
 
-__all__ = ["app", "train_app", "guarded", "echo_json", "renamed_option", "OFFLINE_HELP", "DEPRECATED_MODEL_OPT",
-           "DEPRECATED_OUT_OPT", "PRECISION_OPT"]
+__all__ = ["app", "train_app", "guarded", "echo_json", "renamed_option", "OFFLINE_HELP", "ALLOW_PRIVATE_HELP",
+           "DEPRECATED_MODEL_OPT", "DEPRECATED_OUT_OPT", "PRECISION_OPT"]
 
 OFFLINE_HELP = "Never touch the network: an http(s) address is refused with one line instead of fetched."
+ALLOW_PRIVATE_HELP = ("Also fetch addresses on this machine or its network (loopback, private, link-local); "
+                      "refused by default, so a URL cannot reach internal services.")
 
 def _set_precision(value: Precision | None) -> None:
     """Makes every model this command loads use `value` (the loaders read $FACTCHECK_PRECISION)."""

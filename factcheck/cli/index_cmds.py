@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from factcheck.cli.choices import SearchMode
-from factcheck.cli.common import OFFLINE_HELP, PRECISION_OPT, app, echo_json, guarded
+from factcheck.cli.common import ALLOW_PRIVATE_HELP, OFFLINE_HELP, PRECISION_OPT, app, echo_json, guarded
 from factcheck.quantized import Precision
 
 __all__ = ["index", "search", "info"]
@@ -27,6 +27,7 @@ def index(
     ),
     urls: Optional[Path] = typer.Option(None, "--urls", help="A file of http(s) addresses to index, one per line (# comments)."),
     offline: bool = typer.Option(False, "--offline", help=OFFLINE_HELP),
+    allow_private_urls: bool = typer.Option(False, "--allow-private-urls", help=ALLOW_PRIVATE_HELP),
     index_dir: Optional[Path] = typer.Option(None, "--index", help=_INDEX_HELP),
     embedder: Optional[str] = typer.Option(
         None, "--embedder", help="sentence-transformers model name or path (default: the index's, else all-MiniLM-L6-v2)."
@@ -47,9 +48,10 @@ def index(
     import warnings
 
     from factcheck.index import build_index
+    from factcheck.readers.addresses import allow_private_addresses
 
     paths = _corpus_paths(paths or [], urls, offline)
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, allow_private_addresses(allow_private_urls):
         warnings.simplefilter("always", UserWarning)
         if ray or ray_address:  # scale out: embed on Ray actors, merge the shards into the same index
             from factcheck.scale import build_index_ray

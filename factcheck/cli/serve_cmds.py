@@ -12,7 +12,7 @@ import typer
 
 from factcheck.cli.check_cmds import FACTCHECKS_OPT, INDEX_OPT, VERIFIER_OPT
 from factcheck.cli.choices import LogLevel
-from factcheck.cli.common import PRECISION_OPT, app, guarded
+from factcheck.cli.common import ALLOW_PRIVATE_HELP, PRECISION_OPT, app, guarded
 from factcheck.serve.limits import TOKEN_ENV, ServeLimits
 from factcheck.quantized import Precision
 
@@ -35,6 +35,7 @@ def serve(
     offline: bool = typer.Option(
         False, "--offline", help="Never touch the network: /v1/article refuses a 'url' with a JSON error instead of fetching it."
     ),
+    allow_private_urls: bool = typer.Option(False, "--allow-private-urls", help=f"/v1/article: {ALLOW_PRIVATE_HELP}"),
     cors_origin: Optional[List[str]] = typer.Option(
         None, "--cors-origin", help="Allow browser pages from this origin (repeatable); CORS is off by default."
     ),
@@ -45,6 +46,10 @@ def serve(
     batch_size: int = typer.Option(_DEFAULTS.max_batch, "--batch-size", min=1, help="Most claims per model call."),
     batch_wait_ms: float = typer.Option(
         _DEFAULTS.batch_wait * 1000, "--batch-wait-ms", min=0.0, help="How long a request waits for others to share its model call."
+    ),
+    max_queue_seconds: float = typer.Option(
+        _DEFAULTS.max_queue_seconds, "--max-queue-seconds", min=0.0,
+        help="Answer 503 with Retry-After while the claims queued ahead would take longer than this, e.g. 2 (0: queue every request).",
     ),
     log_level: LogLevel = typer.Option(LogLevel.info, "--log-level", help="uvicorn log level."),
     precision: Precision = PRECISION_OPT,
@@ -63,9 +68,11 @@ def serve(
             f"or ${TOKEN_ENV}", param_hint="--host"
         )
     limits = ServeLimits(max_body=max_body, max_claim_chars=max_claim_chars, max_claims=max_claims,
-                         max_k=_DEFAULTS.max_k, timeout=timeout, max_batch=batch_size, batch_wait=batch_wait_ms / 1000)
+                         max_k=_DEFAULTS.max_k, timeout=timeout, max_batch=batch_size, batch_wait=batch_wait_ms / 1000,
+                         max_queue_seconds=max_queue_seconds)
     try:
         import fastapi  # noqa: F401
+        import fastapi_offline  # noqa: F401
         import uvicorn
     except ImportError as exc:
         from factcheck.errors import FactcheckError
@@ -74,11 +81,11 @@ def serve(
                              'pip install "factcheck[serve]"') from None
     from factcheck.serve import create_app
 
-    service = _load(index or default_index_dir(), verifier, limits, factchecks, offline)
+    service = _load(index or default_index_dir(), verifier, limits, factchecks, offline, allow_private_urls)
     store = service.matcher.store if service.matcher is not None else None
     typer.echo(f"factcheck serve: {service.checker.models.get('index', '')}; "
                f"fact-checks: {f'{len(store):,} in {store.path}' if store else 'none'}; "
-               f"URLs: {'refused (--offline)' if offline else 'fetched'}; "
+               f"URLs: {_url_policy(offline, allow_private_urls)}; "
                f"token {'required' if token else 'off (loopback only)'}; http://{host}:{port}/ (API docs at /docs)", err=True)
     app_ = create_app(service, limits, token=token, cors_origins=tuple(cors_origin or ()))
     with _clean_exit_on_sigterm():
@@ -99,7 +106,15 @@ def _clean_exit_on_sigterm() -> Iterator[None]:
         typer.echo("factcheck serve: stopped on SIGTERM after finishing the requests in flight", err=True)
 
 
-def _load(index: Path, verifier: str, limits: ServeLimits, factchecks: Optional[Path] = None, offline: bool = False):
+def _url_policy(offline: bool, allow_private: bool) -> str:
+    """What /v1/article does with a 'url', for the start-up line."""
+    if offline:
+        return "refused (--offline)"
+    return "fetched, private addresses too (--allow-private-urls)" if allow_private else "fetched from public addresses"
+
+
+def _load(index: Path, verifier: str, limits: ServeLimits, factchecks: Optional[Path] = None, offline: bool = False,
+          allow_private: bool = False):
     """Loads the index, the fact-check store and every model now, and runs each once, so the first request is
     not the slow one."""
     from factcheck.claims import ClaimExtractor
@@ -114,11 +129,15 @@ def _load(index: Path, verifier: str, limits: ServeLimits, factchecks: Optional[
     limit_threads()  # after the index opened: a missing index fails before torch loads
     matcher = open_matcher(factchecks, index, checker.embedder)
     extractor = ClaimExtractor()
-    checker.check_one("The index and the models are loaded.")
+    checker.check_one("The index and the models are loaded.")  # lazy loads are paid here
     extractor.extract("The server started on Monday, and 3 models were loaded in 7 seconds, officials said.")
     if matcher is not None:
         matcher.match("The index and the models are loaded.")
-    return CheckService(checker, extractor, max_batch=limits.max_batch, max_wait=limits.batch_wait,
-                        read_url=None if offline else functools.partial(fetch_article, timeout=limits.timeout),
-                        matcher=matcher)
+    service = CheckService(checker, extractor, max_batch=limits.max_batch, max_wait=limits.batch_wait,
+                           max_queue_seconds=limits.max_queue_seconds or None,
+                           read_url=None if offline else functools.partial(fetch_article, timeout=limits.timeout,
+                                                                          allow_private=allow_private),
+                           matcher=matcher)
+    service.warm_up("The index and the models were loaded in 7 seconds.")  # times one claim for admission control
+    return service
 

@@ -7,17 +7,14 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from factcheck.text import STEMMER_LANGUAGE
+from factcheck.text import stemmer as text_stemmer
+
 __all__ = ["BM25_DIR", "BM25_PARAMS", "tokenize", "build_bm25", "load_bm25", "bm25_scores"]
 
 BM25_DIR = "bm25"
-BM25_PARAMS = {"method": "lucene", "k1": 1.5, "b": 0.75, "stopwords": "en", "stemmer": "english"}
-
-
-def _stemmer() -> Any:
-    """The Snowball English stemmer (PyStemmer), so "sanctions" matches "sanctioned"."""
-    import Stemmer
-
-    return Stemmer.Stemmer(BM25_PARAMS["stemmer"])
+# bm25s' own stop list ("en"), which saved indexes were built with; the stemmer is `factcheck.text`'s
+BM25_PARAMS = {"method": "lucene", "k1": 1.5, "b": 0.75, "stopwords": "en", "stemmer": STEMMER_LANGUAGE}
 
 
 def tokenize(texts: list[str], stemmer: Any = None) -> list[list[str]]:
@@ -25,7 +22,7 @@ def tokenize(texts: list[str], stemmer: Any = None) -> list[list[str]]:
     import bm25s
 
     return bm25s.tokenize(
-        texts, stopwords=BM25_PARAMS["stopwords"], stemmer=stemmer or _stemmer(), return_ids=False, show_progress=False
+        texts, stopwords=BM25_PARAMS["stopwords"], stemmer=stemmer or text_stemmer(), return_ids=False, show_progress=False
     )
 
 
@@ -33,7 +30,7 @@ def build_bm25(batches: Iterable[list[str]], folder: Path) -> None:
     """Indexes passage texts (given in id order, in batches) with BM25 and saves it with bm25s' own format."""
     import bm25s
 
-    stemmer = _stemmer()
+    stemmer = text_stemmer()
     tokens = [doc for batch in batches for doc in tokenize(batch, stemmer)]
     model = bm25s.BM25(method=BM25_PARAMS["method"], k1=BM25_PARAMS["k1"], b=BM25_PARAMS["b"])
     model.index(tokens, show_progress=False)

@@ -75,20 +75,31 @@ def fetch(
     max_bytes: int = MAX_FETCH_BYTES,
     max_redirects: int = MAX_REDIRECTS,
     max_seconds: float = MAX_DOWNLOAD_SECONDS,
+    allow_private: bool | None = None,
 ) -> Page:
     """Downloads `url`; every failure (offline, no network, timeout, HTTP error, too large, too slow, too
-    many redirects) raises InputError naming the URL and what to do."""
+    many redirects, a host that is not public) raises InputError naming the URL and what to do.
+
+    Hosts that resolve to loopback, private, link-local, multicast, reserved or unspecified addresses are
+    refused on every redirect hop unless `allow_private` is true (None: as `allow_private_addresses` set it)."""
     import requests
+
+    from factcheck.readers.addresses import AddressRefused, guarded_session, private_allowed
 
     if offline:
         raise InputError(f"{url}: not fetched because --offline is set; save the page and pass the file instead")
     _check_address(url)
-    with requests.Session() as session:
+    allowed = private_allowed() if allow_private is None else allow_private
+    with requests.Session() if allowed else guarded_session() as session:
         session.max_redirects = max_redirects
         session.headers.update({"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
         try:
             with session.get(url, timeout=(timeout, timeout), stream=True) as response:
                 return _read_response(url, response, max_bytes, max_seconds)
+        except AddressRefused as exc:
+            raise InputError(f"{url}: {exc.reason()}") from None
+        except requests.exceptions.InvalidSchema:
+            raise InputError(f"{url}: redirected to an address that is not http(s); only http(s) pages are fetched") from None
         except requests.TooManyRedirects:
             raise InputError(f"{url}: more than {max_redirects} redirects; open it in a browser and pass the final address") from None
         except requests.Timeout:

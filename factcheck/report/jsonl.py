@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from factcheck.errors import InputError
-from factcheck.records import CheckResult, from_dict, to_dict
+from factcheck.records import VERDICTS, CheckResult, from_dict, to_dict
 from factcheck.textio import atomic_write
 
 __all__ = [
@@ -23,6 +23,8 @@ __all__ = [
     "report_text",
     "write_report",
     "read_report",
+    "read_report_records",
+    "parse_result",
     "iter_report_lines",
     "PartialReport",
 ]
@@ -78,30 +80,68 @@ def write_report(path: str | Path, results: Iterable[CheckResult]) -> None:
         handle.write(report_text(results))
 
 
-def iter_report_lines(path: str | Path, skip_invalid: bool = False) -> Iterable[tuple[int, dict[str, Any]]]:
-    """Yields (line number, record) from a report; a malformed line raises InputError naming file:line."""
+def iter_report_lines(path: str | Path, skip_invalid: bool = False) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yields (line number, record) from a report whose schema version this factcheck reads; a line that is not
+    UTF-8 or not a report record raises InputError naming file:line (or, with `skip_invalid`, is skipped)."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: no such report file")
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
+        raise InputError(f"{path}: no such report file; check the path")
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            if not raw.strip():
                 continue
             try:
-                record = json.loads(line)
-                if not isinstance(record, dict) or "claim" not in record or "verdict" not in record:
-                    raise ValueError("not a report record (needs 'claim' and 'verdict')")
-            except ValueError as exc:
+                record = _report_record(raw, number)
+            except InputError as exc:
                 if skip_invalid:
                     continue
-                raise InputError(f"{path}:{number}: malformed report line ({exc}); fix or remove that line") from None
+                raise InputError(f"{path}:{number}: {exc}") from None
             check_version(record, f"{path}:{number}")
             yield number, record
 
 
+def _report_record(raw: bytes, number: int) -> dict[str, Any]:
+    """One line of a report as a record; InputError says what is wrong with it."""
+    try:
+        record = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+    except UnicodeDecodeError:
+        raise InputError("not valid UTF-8; re-save the report as UTF-8") from None
+    except ValueError as exc:
+        raise InputError(f"malformed report line ({exc}); fix or remove that line") from None
+    if not isinstance(record, dict) or "claim" not in record or "verdict" not in record:
+        raise InputError("malformed report line (not a report record: needs 'claim' and 'verdict'); fix or remove that line")
+    return record
+
+
+def parse_result(record: dict[str, Any], where: str) -> CheckResult:
+    """Checks one report record (schema version, field types) and builds its CheckResult; `where` ("file:line")
+    prefixes any error."""
+    check_version(record, where)
+    claim = record.get("claim")
+    if not isinstance(claim, dict) or not isinstance(claim.get("id"), str) or not isinstance(claim.get("text"), str):
+        raise InputError(f"{where}: 'claim' must be an object with string 'id' and 'text'")
+    if record.get("verdict") not in VERDICTS:
+        raise InputError(f"{where}: verdict {record.get('verdict')!r} is not one of {', '.join(VERDICTS)}")
+    if not isinstance(record.get("confidence", 0.0), (int, float)):
+        raise InputError(f"{where}: confidence must be a number")
+    evidence = record.get("evidence", [])
+    if not isinstance(evidence, list) or not all(isinstance(e, dict) for e in evidence):
+        raise InputError(f"{where}: 'evidence' must be a list of objects")
+    try:
+        return result_of(record, where)
+    except TypeError as exc:
+        raise InputError(f"{where}: not a report record ({exc}); regenerate the report") from None
+
+
+def read_report_records(path: str | Path) -> list[tuple[int, dict[str, Any], CheckResult]]:
+    """Reads a report as (line number, raw record, result) triples, every record checked by `parse_result`."""
+    path = Path(path)
+    return [(number, record, parse_result(record, f"{path}:{number}")) for number, record in iter_report_lines(path)]
+
+
 def read_report(path: str | Path) -> list[CheckResult]:
-    """Reads a report JSONL file into results."""
-    return [result_of(record, f"{path}:{number}") for number, record in iter_report_lines(path)]
+    """Reads a report JSONL file into results: the one reader of reports (the CLI, the review notebook, benchmarks)."""
+    return [result for _, _, result in read_report_records(path)]
 
 
 class PartialReport:
@@ -120,6 +160,7 @@ class PartialReport:
                         self.done[record["claim"]["id"]] = record
                     except (ValueError, KeyError, TypeError):
                         break  # a line cut short by the interruption: redo from there
+                    check_version(record, f"{self.partial} (an unfinished run's results; delete it to start over)")
             self._rewrite()
         self.partial.parent.mkdir(parents=True, exist_ok=True)
         self._handle = self.partial.open("a", encoding="utf-8")

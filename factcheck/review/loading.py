@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from factcheck.errors import InputError
-from factcheck.records import VERDICTS, CheckResult
-from factcheck.report.jsonl import check_version, iter_report_lines, result_of
+from factcheck.records import CheckResult
+from factcheck.report.jsonl import parse_result, read_report_records
 from factcheck.textio import json_object
 
 __all__ = ["report_path", "load_report", "load_report_records", "parse_result", "find_result", "iter_jsonl"]
@@ -36,40 +36,16 @@ def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
             yield number, json_object(text, f"{path}:{number}")
 
 
-def parse_result(record: dict[str, Any], where: str) -> CheckResult:
-    """Checks one report record and builds its CheckResult; `where` ("file:line") prefixes any error."""
-    check_version(record, where)
-    claim = record.get("claim")
-    if not isinstance(claim, dict) or not isinstance(claim.get("id"), str) or not isinstance(claim.get("text"), str):
-        raise InputError(f"{where}: 'claim' must be an object with string 'id' and 'text'")
-    if record.get("verdict") not in VERDICTS:
-        raise InputError(f"{where}: verdict {record.get('verdict')!r} is not one of {', '.join(VERDICTS)}")
-    if not isinstance(record.get("confidence", 0.0), (int, float)):
-        raise InputError(f"{where}: confidence must be a number")
-    evidence = record.get("evidence", [])
-    if not isinstance(evidence, list) or not all(isinstance(e, dict) for e in evidence):
-        raise InputError(f"{where}: 'evidence' must be a list of objects")
-    try:
-        return result_of(record, where)
-    except TypeError as exc:
-        raise InputError(f"{where}: not a report record ({exc}); regenerate the report") from None
-
-
 def load_report_records(path: str | Path) -> list[tuple[int, dict[str, Any], CheckResult]]:
-    """Reads a report as (line, raw record, result) triples; claim ids must be unique."""
+    """Reads a report as (line, raw record, result) triples (`report.jsonl.read_report_records`); claim ids must be unique."""
     path = Path(path)
     seen: dict[str, int] = {}
-    rows = []
-    try:
-        for number, record in iter_report_lines(path):
-            result = parse_result(record, f"{path}:{number}")
-            if result.claim.id in seen:
-                raise InputError(f"{path}:{number}: claim id {result.claim.id!r} repeats line {seen[result.claim.id]}; "
-                                 "claim ids must be unique within a report")
-            seen[result.claim.id] = number
-            rows.append((number, record, result))
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not valid UTF-8; re-save the report as UTF-8") from None
+    rows = read_report_records(path)
+    for number, _, result in rows:
+        if result.claim.id in seen:
+            raise InputError(f"{path}:{number}: claim id {result.claim.id!r} repeats line {seen[result.claim.id]}; "
+                             "claim ids must be unique within a report")
+        seen[result.claim.id] = number
     return rows
 
 

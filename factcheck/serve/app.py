@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException
 from factcheck import __version__
 from factcheck.errors import FactcheckError, IndexError_, InputError, ModelError
 from factcheck.records import CheckResult, Claim, to_dict
+from factcheck.serve.batcher import Overloaded
 from factcheck.serve.limits import ServeLimits
 from factcheck.serve.schemas import ArticleRequest, CheckRequest, MatchRequest, SearchRequest
 from factcheck.serve.service import CheckService
@@ -33,7 +34,8 @@ T = TypeVar("T")
 
 STATUS = {InputError: 422, IndexError_: 503, ModelError: 503}
 CODES = {InputError: "input", IndexError_: "index", ModelError: "model"}
-HTTP_CODES = {401: "auth", 404: "not_found", 405: "method", 413: "too_large", 504: "timeout"}
+DOCS_ASSETS = "/static/docs"  # Swagger UI's scripts and styles: the API docs work offline
+HTTP_CODES = {401: "auth", 404: "not_found", 405: "method", 413: "too_large", 503: "busy", 504: "timeout"}
 PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; "
             "img-src 'self' data:; frame-src 'self' about:; base-uri 'none'; form-action 'none'")
 
@@ -133,6 +135,10 @@ def _install_errors(app: FastAPI) -> None:
     async def _expected(request: Request, exc: FactcheckError) -> JSONResponse:
         kind = next((k for k in STATUS if isinstance(exc, k)), None)
         return _error(STATUS.get(kind, 500), str(exc), CODES.get(kind, "error"))
+
+    @app.exception_handler(Overloaded)
+    async def _busy(request: Request, exc: Overloaded) -> JSONResponse:
+        return _error(503, str(exc), HTTP_CODES[503], headers={"Retry-After": str(exc.retry_after)})
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -304,9 +310,12 @@ def create_app(service: CheckService, limits: ServeLimits | None = None, token: 
         finally:
             await service.stop()
 
-    app = FastAPI(title="factcheck", version=__version__, lifespan=lifespan,
-                  description="Check factual claims against an indexed reference corpus. Results are the JSONL "
-                              "report's records (factcheck/schemas/report.schema.json).")
+    from fastapi_offline import FastAPIOffline  # /docs with Swagger UI's scripts served from the package
+
+    # no /redoc: ReDoc fetches its logo from a CDN, and /docs lists the same endpoints
+    app = FastAPIOffline(title="factcheck", version=__version__, lifespan=lifespan, static_url=DOCS_ASSETS, redoc_url=None,
+                         description="Check factual claims against an indexed reference corpus. Results are the "
+                                     "JSONL report's records (factcheck/schemas/report.schema.json).")
     app.include_router(_router(service, limits))
     _install_errors(app)
 

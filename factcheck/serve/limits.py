@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from factcheck.errors import InputError
-from factcheck.serve.batcher import DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT
+from factcheck.serve.batcher import DEFAULT_MAX_BATCH, DEFAULT_MAX_QUEUE_SECONDS, DEFAULT_MAX_WAIT
 
 __all__ = ["ServeLimits", "is_loopback", "read_token", "MIN_TOKEN_CHARS", "TOKEN_ENV"]
 
@@ -18,7 +18,8 @@ MIN_TOKEN_CHARS = 16  # a guessable token is no protection; secrets.token_urlsaf
 
 @dataclass(frozen=True)
 class ServeLimits:
-    """What one request may ask for; anything beyond gets a clear 413 or 422, past `timeout` a 504."""
+    """What one request may ask for; anything beyond gets a clear 413 or 422, past `timeout` a 504, and a
+    503 with Retry-After while the claims queued ahead would take over `max_queue_seconds`."""
 
     max_body: int = 2 * 1024 * 1024 + 64 * 1024  # bytes: the 2 MB article limit plus JSON overhead
     max_claim_chars: int = 1000  # one claim is a sentence or two; the verdict model reads 256 tokens at most
@@ -27,6 +28,7 @@ class ServeLimits:
     timeout: float = 120.0  # seconds per request, queueing included
     max_batch: int = DEFAULT_MAX_BATCH  # claims per model call
     batch_wait: float = DEFAULT_MAX_WAIT  # seconds a request waits for others to share its model call
+    max_queue_seconds: float = DEFAULT_MAX_QUEUE_SECONDS  # queued work over this: 503 + Retry-After; 0: queue all
 
 
 def is_loopback(host: str) -> bool:

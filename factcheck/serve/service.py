@@ -26,19 +26,29 @@ class CheckService:
     extract, match and fetch from asyncio."""
 
     def __init__(self, checker: Any, extractor: Any = None, max_batch: int = DEFAULT_MAX_BATCH,
-                 max_wait: float = DEFAULT_MAX_WAIT, read_url: UrlReader | None = None, matcher: Any = None):
+                 max_wait: float = DEFAULT_MAX_WAIT, read_url: UrlReader | None = None, matcher: Any = None,
+                 max_queue_seconds: float | None = None):
         self.checker = checker
         self.extractor = extractor
         self.read_url = read_url
         self.matcher = matcher  # a factchecks.Matcher: /v1/match, and `fact_checked_before` on every result
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="factcheck-model")
-        self.claims = MicroBatcher(self._check, self.executor, max_batch, max_wait)
+        self.claims = MicroBatcher(self._check, self.executor, max_batch, max_wait, max_queue_seconds)
         self.queries = MicroBatcher(self._search, self.executor, max_batch, max_wait)
 
     @property
     def features(self) -> dict[str, bool]:
         """Which optional inputs this server accepts (the web page shows only these)."""
         return {"article": self.extractor is not None, "url": self.read_url is not None, "match": self.matcher is not None}
+
+    def warm_up(self, text: str) -> None:
+        """Checks one claim now, outside the batcher, so the first request is not the slow one and admission
+        control starts from a measured time per claim."""
+        import time
+
+        started = time.perf_counter()
+        self._check([Claim(id="warm-up", text=text)])
+        self.claims.observe(time.perf_counter() - started, 1)
 
     async def start(self) -> None:
         """Starts the batchers on the running event loop."""
@@ -107,16 +117,19 @@ class CheckService:
             "factchecks": _store_info(self.matcher),
             "batching": {"model_calls": self.claims.batches, "claims": self.claims.items,
                          "busy_s": round(self.claims.busy, 3),
-                         "max_batch": self.claims.max_batch, "max_wait_s": self.claims.max_wait},
+                         "max_batch": self.claims.max_batch, "max_wait_s": self.claims.max_wait,
+                         "queued_claims": self.claims.pending, "expected_wait_s": round(self.claims.expected_wait(), 3),
+                         "max_queue_s": self.claims.max_queue_seconds, "refused": self.claims.refused},
         }
 
 
-def fetch_article(url: str, timeout: float) -> Document:
-    """The article at url, fetched with the CLI's limits (connect/read timeout, size cap, redirects); the whole
-    download is also cut off at the request's timeout."""
+def fetch_article(url: str, timeout: float, allow_private: bool = False) -> Document:
+    """The article at url, fetched with the CLI's limits (connect/read timeout, size cap, redirects, public
+    addresses only unless `allow_private`); the whole download is also cut off at the request's timeout."""
     from factcheck.readers.web import FETCH_TIMEOUT, MAX_DOWNLOAD_SECONDS, article_document, fetch
 
-    page = fetch(url, timeout=min(FETCH_TIMEOUT, timeout), max_seconds=min(MAX_DOWNLOAD_SECONDS, timeout))
+    page = fetch(url, timeout=min(FETCH_TIMEOUT, timeout), max_seconds=min(MAX_DOWNLOAD_SECONDS, timeout),
+                 allow_private=allow_private)
     return article_document(page)[0]
 
 

@@ -154,7 +154,7 @@ def finalize(checkpoint: Path, model_dir: Path, data_dir: Path, seed: int = 13, 
     split, fits the temperature, and writes calibration.json, scores.json and MODEL_CARD.md; the model
     folder is built aside and renamed into place once complete."""
     from factcheck.train.verifier_card import render_card
-    from factcheck.verify.calibration import softmax
+    from factcheck.verify.calibration import softmax, write_pair_calibration
     from factcheck.verify.nli import NLIVerifier
 
     splits = held_out_splits(data_dir, HELD_OUT, seed)
@@ -172,7 +172,7 @@ def finalize(checkpoint: Path, model_dir: Path, data_dir: Path, seed: int = 13, 
         scores = {n: split_metrics(n, softmax(logits[n], t), splits[n]) for n in names}
         meta = {"name": f"{MODEL_NAME}-v{version}", "version": version, "temperature": t, "max_length": max_length,
                 "stances": list(STANCES), "base_model": "sentence-transformers/all-MiniLM-L6-v2"}
-        (building / "calibration.json").write_text(json.dumps(meta, indent=2) + "\n")
+        write_pair_calibration(building / "calibration.json", meta)
         report = {"scores": scores, "calibration": calibration, "eval_seconds": round(time.time() - start, 1),
                   "size_mb": round(sum(f.stat().st_size for f in building.iterdir()) / 1e6, 1),
                   "train": train_info or {}}

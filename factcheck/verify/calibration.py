@@ -20,9 +20,18 @@ __all__ = [
     "VerdictCalibration",
     "fit_verdict_calibration",
     "VERDICT_CALIBRATION_FILE",
+    "VERDICT_CALIBRATION_VERSION",
+    "PAIR_CALIBRATION_FILE",
+    "PAIR_CALIBRATION_VERSION",
+    "read_pair_calibration",
+    "write_pair_calibration",
 ]
 
 VERDICT_CALIBRATION_FILE = "verdict_calibration.json"
+VERDICT_CALIBRATION_VERSION = 1  # the format of verdict_calibration.json ("version")
+PAIR_CALIBRATION_FILE = "calibration.json"
+PAIR_CALIBRATION_VERSION = 1  # the format of calibration.json ("calibration_version"; its "version" is the model's)
+_REFIT = "refit it with `factcheck train verdict-confidence`"
 _POOLED = "*"  # the coefficients of verdicts seen too rarely (or never wrong / never right) to fit alone
 
 
@@ -108,7 +117,7 @@ class VerdictCalibration:
         """Writes the calibration as versioned JSON (atomically)."""
         from factcheck.textio import atomic_write_text
 
-        data = {"version": 1, "method": "Platt scaling per verdict on logit(raw score)",
+        data = {"version": VERDICT_CALIBRATION_VERSION, "method": "Platt scaling per verdict on logit(raw score)",
                 "coefficients": {k: list(v) for k, v in self.coefficients.items()}, **self.info}
         atomic_write_text(path, json.dumps(data, indent=2) + "\n")
 
@@ -119,12 +128,12 @@ class VerdictCalibration:
 
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
+            _check_version(data.get("version"), VERDICT_CALIBRATION_VERSION, path, f"delete it or {_REFIT}")
             coefficients = {k: (float(a), float(b)) for k, (a, b) in data.pop("coefficients").items()}
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ModelError(f"{path}: not a verdict calibration ({exc}); delete it or refit it with "
-                             "`factcheck train verdict-confidence`") from None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ModelError(f"{path}: not a verdict calibration ({exc}); delete it or {_REFIT}") from None
         if _POOLED not in coefficients:
-            raise ModelError(f"{path}: has no pooled coefficients; refit it with `factcheck train verdict-confidence`")
+            raise ModelError(f"{path}: has no pooled coefficients; {_REFIT}")
         return cls(coefficients, {k: v for k, v in data.items() if k not in ("version", "method")})
 
 
@@ -155,3 +164,37 @@ def fit_verdict_calibration(
             rate = (y[mask].sum() + 1) / (mask.sum() + 2)
             coefficients[verdict] = (0.0, float(np.log(rate / (1 - rate))))
     return VerdictCalibration(coefficients)
+
+
+def _check_version(found: Any, expected: int, path: str | Path, fix: str) -> None:
+    """Raises ModelError unless a calibration file's format version is one this factcheck reads."""
+    from factcheck.errors import ModelError
+
+    if found != expected:
+        newer = isinstance(found, int) and found > expected
+        why = "newer than this factcheck reads; upgrade factcheck or" if newer else "not one factcheck wrote;"
+        raise ModelError(f"{path}: calibration format version {found!r} is {why} {fix} (reads {expected})")
+
+
+def read_pair_calibration(path: str | Path) -> dict[str, Any]:
+    """Reads a model folder's calibration.json (pair temperature, name, max_length); a file without
+    `calibration_version` predates it and reads as version 1."""
+    from factcheck.errors import ModelError
+
+    fix = "delete it (temperature 1.0) or rerun `factcheck train verifier`"
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        _check_version(data.get("calibration_version", 1), PAIR_CALIBRATION_VERSION, path, fix)
+        temperature = float(data.get("temperature", 1.0))
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        raise ModelError(f"{path}: not a verdict model calibration ({exc}); {fix}") from None
+    if not temperature > 0:
+        raise ModelError(f"{path}: temperature {temperature} is not positive; {fix}")
+    return data
+
+
+def write_pair_calibration(path: str | Path, meta: dict[str, Any]) -> None:
+    """Writes a model folder's calibration.json atomically, with its format version."""
+    from factcheck.textio import atomic_write_text
+
+    atomic_write_text(path, json.dumps({**meta, "calibration_version": PAIR_CALIBRATION_VERSION}, indent=2) + "\n")

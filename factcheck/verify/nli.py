@@ -3,7 +3,6 @@ sequence-classification NLI model / sentence-transformers CrossEncoder, by local
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
@@ -42,8 +41,10 @@ def stance_columns(id2label: Mapping, model: str = "model") -> list[int]:
 
 
 def _read_calibration(path: Path) -> dict:
-    file = path / "calibration.json"
-    return json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
+    from factcheck.verify.calibration import PAIR_CALIBRATION_FILE, read_pair_calibration
+
+    file = path / PAIR_CALIBRATION_FILE
+    return read_pair_calibration(file) if file.is_file() else {}
 
 
 def _read_verdict_calibration(path: Path) -> "VerdictCalibration | None":

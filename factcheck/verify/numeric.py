@@ -5,8 +5,10 @@ claim and the evidence state. The arithmetic is pure: it takes the texts and the
 and `TimeExpression` records and returns a `NumericCheck`.
 
 - A number or date is only compared with one that describes the same event: the content words just
-  before each ("has *killed* half a million" / "the *death* of more than 500,000") must overlap, after
-  folding a few synonyms. "Became law on December 20, 2019" is another event than "took effect in 2020".
+  around each ("*displaced* 12 million *Syrians*" / "the *displacement* of more than 12,000,000 *Syrian* civilians")
+  must share a stem (Snowball, `factcheck.text`), or one stem must start the other ("syria"/"syrian"); the
+  pipeline also lets two words match by meaning, their embeddings' cosine ("killed" / "deaths", `EmbeddedWords`).
+  "Became law on December 20, 2019" is another event than "took effect in 2020".
   The words are taken within the mention's clause, so an attribution ("According to the UN refugee
   agency, about 3.6 million were registered in Turkey") or the next item of a list does not name its event.
 - Quantities are compared as value ranges: an exact value gets a small tolerance, an approximate one
@@ -21,9 +23,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Callable, Literal
 
 from factcheck.records import PlainStrEnum, Quantity, TimeExpression
+from factcheck.text import content_words, related_stems, stems
 
 __all__ = [
     "Outcome",
@@ -31,6 +34,9 @@ __all__ = [
     "value_range",
     "quantities_agree",
     "event_words",
+    "same_event_words",
+    "EmbeddedWords",
+    "EVENT_SIMILARITY",
     "check_quantities",
     "date_relation",
     "check_dates",
@@ -41,22 +47,31 @@ EXACT_TOLERANCE = 0.02  # 2%: rounding in reporting
 APPROX_TOLERANCE = 0.25  # "about half a million" covers 400k-625k
 BOUND_SPAN = 2.0  # "more than X" is read as X..2X; "less than X" as X/2..X
 WINDOW = 2  # content words on each side of a number or date that name its event (its predicate, not its subject)
+EVENT_SIMILARITY = 0.65  # MiniLM cosine of two event words that name one event (benchmarks/bench_same_event.py)
 
-_WORD = re.compile(r"[A-Za-z]+")
 # clause boundaries; not the comma of "12,000" or "December 22 , 1970", nor parentheses ("Hush (2016 film)")
 _CLAUSE = re.compile(r",(?!\s*\d)|;|:(?!\d)|\s[-\u2013\u2014]\s|\u2014")
-_STOP = set(
-    "a an the of in on at to for by with from and or but as is are was were be been being has have had "
-    "more than less over under about around nearly almost some least most up down into since until its "
-    "their his her this that these those which who whom whose it they them there here when where while "
-    "so such very also just only some any each per".split()
-)
-_SYNONYMS = {
-    "death": "kill", "deaths": "kill", "died": "kill", "dead": "kill", "killing": "kill", "killed": "kill",
-    "kills": "kill", "lives": "kill", "fatalities": "kill", "casualties": "kill",
-    "displacement": "displace", "displaced": "displace", "fled": "displace", "refugees": "displace",
-    "enacted": "law", "signed": "law", "passed": "law", "became": "law", "law": "law",
-}
+
+
+Mention = Quantity | TimeExpression
+WordSimilarity = Callable[[list[str], list[str]], float]  # the highest similarity between words of two lists
+
+
+class EmbeddedWords:
+    """The highest cosine between the words of two lists under a sentence embedder, each word embedded once."""
+
+    def __init__(self, embedder: Any, max_words: int = 20_000):
+        self.embedder = embedder
+        self.max_words = max_words
+        self._vectors: dict[str, Any] = {}
+
+    def __call__(self, a: list[str], b: list[str]) -> float:
+        if len(self._vectors) > self.max_words:
+            self._vectors.clear()  # bounded memory on long runs; the words come back as needed
+        missing = sorted({*a, *b} - self._vectors.keys())
+        if missing:
+            self._vectors.update(zip(missing, self.embedder.encode(missing)))
+        return max(float(self._vectors[x] @ self._vectors[y]) for x in a for y in b)
 
 
 class Outcome(PlainStrEnum):
@@ -113,42 +128,50 @@ def quantities_agree(a: Quantity, b: Quantity) -> bool:
     return lo_a <= hi_b and lo_b <= hi_a
 
 
-def _content(text: str) -> list[str]:
-    return [w for w in (w.lower() for w in _WORD.findall(text)) if w not in _STOP]
-
-
 def event_words(text: str, start: int, end: int = -1) -> set[str]:
     """The content words around a mention at text[start:end], within its clause: the last WINDOW before
     it and the first WINDOW after it (from the next clause when its own has none after it: "In 2011,
-    protests began"), stemmed crudely and with synonyms folded."""
+    protests began"): the words that name the mention's event, lower-cased."""
     start = max(start, 0)
     cuts = [(m.start(), m.end()) for m in _CLAUSE.finditer(text)]
     clause_start = max((b for a, b in cuts if b <= start), default=0)
-    content = _content(text[clause_start:start])[-WINDOW:]
+    content = content_words(text[clause_start:start], numbers=False)[-WINDOW:]
     if end >= 0:
         pos = end
         for a, b in [c for c in cuts if c[0] >= end] + [(len(text), len(text))]:
-            if words := _content(text[pos:a]):
+            if words := content_words(text[pos:a], numbers=False):
                 content += words[:WINDOW]
                 break
             pos = b
-    return {_SYNONYMS.get(w, w[:5]) for w in content}
+    return set(content)
 
 
 SHARE_UNITS = {"share", "%", "percent", "per cent", "fraction"}
 
 
-def _same_event(claim_text: str, a: Quantity | TimeExpression, ev_text: str, b: Quantity | TimeExpression) -> bool:
+def same_event_words(a: set[str], b: set[str], similar: WordSimilarity | None = None) -> bool:
+    """Whether two mentions' event words name one event: a shared (or derived) stem, or, given `similar`,
+    two words whose embeddings reach EVENT_SIMILARITY ("killed" / "deaths", "revenue" / "sales")."""
+    if related_stems(stems(a), stems(b)):
+        return True
+    return bool(similar and a and b and similar(sorted(a), sorted(b)) >= EVENT_SIMILARITY)
+
+
+def _same_event(
+    claim_text: str, a: Mention, ev_text: str, b: Mention, similar: WordSimilarity | None = None
+) -> bool:
     """Whether two mentions describe the same event; mentions without offsets are assumed to.
     A share ("half of the population", "40 percent") never matches a count."""
     if isinstance(a, Quantity) and isinstance(b, Quantity) and (a.unit in SHARE_UNITS) != (b.unit in SHARE_UNITS):
         return False
     if a.start < 0 or b.start < 0:
         return True
-    return bool(event_words(claim_text, a.start, a.end) & event_words(ev_text, b.start, b.end))
+    return same_event_words(event_words(claim_text, a.start, a.end), event_words(ev_text, b.start, b.end), similar)
 
 
-def check_quantities(claim_text: str, claim: list[Quantity], ev_text: str, evidence: list[Quantity]) -> tuple[Outcome, list[str]]:
+def check_quantities(
+    claim_text: str, claim: list[Quantity], ev_text: str, evidence: list[Quantity], similar: WordSimilarity | None = None
+) -> tuple[Outcome, list[str]]:
     """Compares each claim quantity with the evidence quantities of the same event: "agree" when every
     compared quantity agrees, "disagree" when none does, "mixed" otherwise, "unmatched" when none compares.
     The details also name the claim quantities left unchecked."""
@@ -156,7 +179,7 @@ def check_quantities(claim_text: str, claim: list[Quantity], ev_text: str, evide
         return Outcome.NONE, []
     agreed, disagreed, details = 0, 0, []
     for q in claim:
-        peers = [e for e in evidence if _same_event(claim_text, q, ev_text, e)]
+        peers = [e for e in evidence if _same_event(claim_text, q, ev_text, e, similar)]
         if not peers:
             details.append(f"no figure for the event of {q.text!r}")
             continue
@@ -186,14 +209,16 @@ def date_relation(claim: TimeExpression, evidence: TimeExpression) -> DateRelati
     return Outcome.AGREE
 
 
-def check_dates(claim_text: str, claim: list[TimeExpression], ev_text: str, evidence: list[TimeExpression]) -> tuple[Outcome, list[str]]:
+def check_dates(
+    claim_text: str, claim: list[TimeExpression], ev_text: str, evidence: list[TimeExpression], similar: WordSimilarity | None = None
+) -> tuple[Outcome, list[str]]:
     """Checks whether the evidence states the claim's dates (as far as the claim states them) for the same event."""
     dated = [d for d in claim if d.year is not None]
     if not dated:
         return Outcome.NONE, []
     outcome, details = Outcome.AGREE, []
     for d in dated:
-        peers = [e for e in evidence if e.year is not None and _same_event(claim_text, d, ev_text, e)]
+        peers = [e for e in evidence if e.year is not None and _same_event(claim_text, d, ev_text, e, similar)]
         relations = {date_relation(d, e): e for e in reversed(peers)}  # the first peer of each relation
         if Outcome.AGREE in relations:
             details.append(f"date {d.text!r} stated in the evidence")
@@ -219,8 +244,10 @@ def check_numbers(
     ev_text: str,
     evidence_quantities: list[Quantity],
     evidence_dates: list[TimeExpression],
+    similar: WordSimilarity | None = None,
 ) -> NumericCheck:
-    """Runs the quantity and date checks for one claim / evidence pair."""
-    q, q_details = check_quantities(claim_text, claim_quantities, ev_text, evidence_quantities)
-    d, d_details = check_dates(claim_text, claim_dates, ev_text, evidence_dates)
+    """Runs the quantity and date checks for one claim / evidence pair; `similar` (e.g. `EmbeddedWords`) lets
+    event words that share no stem match by meaning."""
+    q, q_details = check_quantities(claim_text, claim_quantities, ev_text, evidence_quantities, similar)
+    d, d_details = check_dates(claim_text, claim_dates, ev_text, evidence_dates, similar)
     return NumericCheck(quantities=q, dates=d, details=q_details + d_details)

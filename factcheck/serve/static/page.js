@@ -33,6 +33,8 @@ async function showInfo() {
     `${counts.passages ?? "?"} passages · verifier ${info.models.verifier}`;
 }
 
+const BUSY_RETRIES = 10;
+
 async function check(event) {
   event.preventDefault();
   const text = $("article").value, url = $("url").value.trim();
@@ -42,7 +44,15 @@ async function check(event) {
   $("submit").disabled = true;
   status("Checking: extracting claims and weighing the evidence...");
   try {
-    const response = await fetch("/v1/article", {method: "POST", headers: headers(), body: JSON.stringify(body)});
+    let response;
+    for (let attempt = 1; ; attempt++) {  // a busy server answers 503 and says when to come back
+      response = await fetch("/v1/article", {method: "POST", headers: headers(), body: JSON.stringify(body)});
+      const wait = Number(response.headers.get("Retry-After"));
+      if (response.status !== 503 || !wait || attempt > BUSY_RETRIES) break;
+      status(`The server is busy; trying again in ${wait} s (attempt ${attempt} of ${BUSY_RETRIES})...`);
+      await new Promise((done) => setTimeout(done, wait * 1000));
+      status("Checking: extracting claims and weighing the evidence...");
+    }
     const data = await response.json().catch(() => ({error: `the server answered ${response.status}`}));
     if (!response.ok) { status(`Error ${response.status}: ${data.error}`, true); return; }
     show(data);
