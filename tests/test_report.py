@@ -66,7 +66,7 @@ def test_unknown_verdict_or_stance_names_file_and_line(tmp_path):
     good = record_of(_results()[0])
     path = tmp_path / "r.jsonl"
     path.write_text(json.dumps(good) + "\n" + json.dumps({**good, "verdict": "TRUE"}) + "\n")
-    with pytest.raises(InputError, match=r"r\.jsonl:2: 'TRUE' is not a valid Verdict; regenerate"):
+    with pytest.raises(InputError, match=r"r\.jsonl:2: verdict 'TRUE' is not one of SUPPORTED"):
         read_report(path)
     good["evidence"][0]["stance"] = "support"
     path.write_text(json.dumps(good) + "\n")
