@@ -34,7 +34,7 @@ class Precision(str, enum.Enum):
 PRECISIONS = tuple(p.value for p in Precision)
 EMBEDDER_INT8_DIR = MODELS_DIR / "embedder-int8"
 VERIFIER_ONNX_DIR = MODELS_DIR / "verifier-onnx"  # fp32 graph, weights stored as the model's own fp16
-VERIFIER_INT8_DIR = MODELS_DIR / "verifier-int8"  # not shipped: `factcheck train quantize --verifier-int8`
+VERIFIER_INT8_DIR = MODELS_DIR / "verifier-int8"  # not shipped: `factcheck train quantize --part verifier-int8`
 INT8_FILE = "model-int8.onnx"
 FP32_BATCH = 8
 META_FILE = "quantization.json"
@@ -76,7 +76,7 @@ def resolve_precision(precision: str | None, folder: Path | None, model: str, so
         found = onnx_source(folder)
         why = f"it was made from {found!r}, not {source!r}" if found else f"it is not installed at {folder}"
         raise ModelError(f"the int8 copy of {model!r} cannot be used ({why}); build it with: factcheck train "
-                         "quantize --verifier-int8, or use --precision auto")
+                         "quantize --part verifier-int8, or use --precision auto")
     if precision == "auto":
         return "int8" if has_int8 else "fp32"
     return precision

@@ -110,8 +110,8 @@ def test_article_takes_ray_like_check():
 
 @pytest.mark.slow
 def test_model_loading_is_quiet_unless_verbose(tmp_path):
-    """The embedder's 'Loading weights' progress bar (transformers) shows only with --verbose; the command's
-    own progress and result lines are the same either way."""
+    """The embedder's 'Loading weights' progress bar (transformers, so the torch model: --precision fp32) shows
+    only with --verbose; the command's own progress and result lines are the same either way."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text("The Caesar Act took effect in June 2020.", encoding="utf-8")
@@ -122,8 +122,8 @@ def test_model_loading_is_quiet_unless_verbose(tmp_path):
     def run(*args):
         return subprocess.run(cli_command(*args), capture_output=True, text=True, timeout=300, env=env)
 
-    quiet = run("index", corpus, "--index", tmp_path / "quiet", "--json")
-    verbose = run("--verbose", "index", corpus, "--index", tmp_path / "verbose", "--json")
+    quiet = run("index", corpus, "--index", tmp_path / "quiet", "--json", "--precision", "fp32")
+    verbose = run("--verbose", "index", corpus, "--index", tmp_path / "verbose", "--json", "--precision", "fp32")
     assert quiet.returncode == verbose.returncode == 0, quiet.stderr + verbose.stderr
     assert "Loading weights" in verbose.stderr
     assert "Loading weights" not in quiet.stderr and "warn" not in quiet.stderr.lower()

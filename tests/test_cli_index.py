@@ -18,7 +18,7 @@ def fake_embedder(monkeypatch):
     """Every embedder name loads the hash embedder under that name."""
     import factcheck.embed
 
-    monkeypatch.setattr(factcheck.embed, "load_embedder", lambda name="all-MiniLM-L6-v2", device=None: HashEmbedder(name))
+    monkeypatch.setattr(factcheck.embed, "load_embedder", lambda name="all-MiniLM-L6-v2", device=None, precision=None: HashEmbedder(name))
 
 
 @pytest.fixture

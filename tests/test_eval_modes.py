@@ -63,7 +63,7 @@ def files(tmp_path):
 @pytest.fixture
 def fakes(monkeypatch):
     """No real models: the hashed embedder for search, the fake verdict model, no number parser."""
-    monkeypatch.setattr("factcheck.embed.load_embedder", lambda name="x", device=None: HashEmbedder())
+    monkeypatch.setattr("factcheck.embed.load_embedder", lambda name="x", device=None, precision=None: HashEmbedder())
     monkeypatch.setattr(modes, "load_verifier", lambda name: FakeVerifier())
     monkeypatch.setattr("factcheck.pipeline.default_number_parser", lambda: (lambda text: ([], [])))
 

@@ -139,7 +139,7 @@ def test_int8_verifier_that_was_not_built_is_a_clear_error(tmp_path):
     with pytest.raises(ModelError, match="no int8 version"):
         load_verifier(str(tmp_path), precision="int8")
     if not VERIFIER_INT8_DIR.exists():
-        with pytest.raises(ModelError, match="factcheck train quantize --verifier-int8"):
+        with pytest.raises(ModelError, match="factcheck train quantize --part verifier-int8"):
             load_verifier("bundled", precision="int8")
 
 
@@ -182,4 +182,4 @@ def test_precision_option_is_validated():
 
 def test_train_quantize_help_names_the_onnx_copies():
     result = CliRunner().invoke(app, ["train", "quantize", "--help"])
-    assert result.exit_code == 0 and "--verifier-int8" in result.output
+    assert result.exit_code == 0 and "--part" in result.output

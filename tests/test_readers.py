@@ -41,7 +41,7 @@ def docx_file(tmp_path_factory):
 def fake_embedder(monkeypatch):
     import factcheck.embed
 
-    monkeypatch.setattr(factcheck.embed, "load_embedder", lambda name="all-MiniLM-L6-v2", device=None: HashEmbedder(name))
+    monkeypatch.setattr(factcheck.embed, "load_embedder", lambda name="all-MiniLM-L6-v2", device=None, precision=None: HashEmbedder(name))
 
 
 def test_pdf_text_per_page_and_passages_know_their_page(pdf):

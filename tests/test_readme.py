@@ -31,6 +31,7 @@ NOT_RUN_HERE = {
     "factcheck index brief.docx": "tests/test_readers.py (PDF and DOCX reference documents)",
     "factcheck index https://": "tests/test_web.py (a local web server; no network in tests)",
     "factcheck article https://": "tests/test_web.py (a local web server; no network in tests)",
+    "factcheck extract http://127.0.0.1": "tests/test_web_addresses.py (a page on this machine: a local web server)",
     "factcheck eval ../shared/data": "tests/test_eval_modes.py and the dataset-marked tests (public data sets)",
     "factcheck eval claims/meaning-claims.jsonl": "tests/test_meaning_claims.py (the same command on the example claims)",
     "factcheck train": "tests marked `training` (retrains a model: minutes to hours)",

@@ -153,7 +153,7 @@ def test_url_list_file(tmp_path):
 def test_index_urls_with_a_url_file_skips_failures_and_cites_pages(server, tmp_path, monkeypatch):
     import factcheck.embed
 
-    monkeypatch.setattr(factcheck.embed, "load_embedder", lambda name="all-MiniLM-L6-v2", device=None: HashEmbedder(name))
+    monkeypatch.setattr(factcheck.embed, "load_embedder", lambda name="all-MiniLM-L6-v2", device=None, precision=None: HashEmbedder(name))
     urls = tmp_path / "urls.txt"
     urls.write_text(f"{server.base}/brief.docx\n{server.base}/missing\n", encoding="utf-8")
     index = tmp_path / "index"

@@ -160,7 +160,7 @@ def test_index_skips_a_private_url_with_the_reason_unless_allowed(public, tmp_pa
     import factcheck.embed
     from index_fakes import HashEmbedder
 
-    monkeypatch.setattr(factcheck.embed, "load_embedder", lambda name="all-MiniLM-L6-v2", device=None: HashEmbedder(name))
+    monkeypatch.setattr(factcheck.embed, "load_embedder", lambda name="all-MiniLM-L6-v2", device=None, precision=None: HashEmbedder(name))
     (tmp_path / "notes.txt").write_text("The Caesar Act took effect in June 2020 after a vote in Congress.\n", encoding="utf-8")
     url = public.base + "/article"
     args = ["index", str(tmp_path / "notes.txt"), url, "--index", str(tmp_path / "index"), "--json"]

@@ -3,6 +3,7 @@ sequence-classification NLI model / sentence-transformers CrossEncoder, by local
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
