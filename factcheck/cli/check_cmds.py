@@ -213,8 +213,8 @@ def article(
     if warning:
         typer.echo(f"warning: {warning}", err=True)
     checker = Checker.from_index(index or default_index_dir(), verifier=verifier)  # fail fast on a missing index
-    extractor = ClaimExtractor() if min_score is None else ClaimExtractor(min_score=min_score)
-    claims = extractor.extract(doc, top=top)
+    extractor = ClaimExtractor(embedder=checker.embedder, **({} if min_score is None else {"min_score": min_score}))
+    claims = extractor.extract(doc, top=top)  # sentence vectors kept by the checker's embedder for retrieval
     if not claims:
         typer.echo(f"warning: {doc.source}: no check-worthy claims found", err=True)
     priors = _priors(factchecks, index, claims, checker.embedder)
