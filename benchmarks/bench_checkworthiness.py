@@ -1,6 +1,5 @@
-"""Benchmark of check-worthiness ranking and speed: the shipped model against the two before it (the issue's
-model with a fine-tuned MiniLM member, git e43aa39, and the first model trained on what fact-checkers
-chose, git 3102ff9), in the same run.
+"""Benchmark of check-worthiness ranking and speed: the shipped model (git 3102ff9) against the issue's model
+(a fine-tuned MiniLM member, git e43aa39), in the same run.
 
     .venv/bin/python benchmarks/bench_checkworthiness.py             # prints the section and updates docs/benchmarks.md
     .venv/bin/python benchmarks/bench_checkworthiness.py --no-write
@@ -40,20 +39,6 @@ from docs_section import run_args, write_section  # noqa: E402
 SECTION = "## Check-worthiness ranking and speed"
 CACHE = ROOT / "runs" / "bench-checkworthiness-cache"
 SPEED_SENTENCES = 256
-PREVIOUS_COMMIT = "3102ff9"  # the first model trained on fact-checkers' choices (ClaimBuster F1 0.865)
-
-
-def model_at(commit: str, folder: Path) -> Path:
-    """The check-worthiness model of a git commit, copied out of history into `folder` when not there yet."""
-    import subprocess
-
-    if not (folder / "weights.npz").is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in ("config.json", "weights.npz"):
-            blob = subprocess.run(["git", "show", f"{commit}:factcheck/models/checkworthiness/{name}"],
-                                  cwd=ROOT, check=True, capture_output=True).stdout
-            (folder / name).write_bytes(blob)
-    return folder
 
 
 def cached_scores(model, texts: list[str], docs, embeddings, name: str, cache: Path = CACHE):
@@ -106,7 +91,7 @@ def section(rows: list[tuple[str, dict, float, float]], held, test, speeds: dict
         f"Held-out CLEF 2020 CheckThat! debates: the last debates of `clef2020_task5_debates/train.tsv` (from row "
         f"33,250; {len(held)} sentences, {int(held.labels.sum())} checked by journalists), never used in training or "
         f"model selection. ClaimBuster two-class test: {len(test)} sentences. The issue's model is the one at git "
-        f"{BASELINE_COMMIT}, the previous one at git {PREVIOUS_COMMIT}.", "",
+        f"{BASELINE_COMMIT}.", "",
         "| model | held-out debates AP | P@10 | share scored ≥ 0.5 | ClaimBuster test F1 |", "|---|---:|---:|---:|---:|",
     ]
     for name, rank, share, f1 in rows:
@@ -174,7 +159,7 @@ def article_runs(embedder, shared: Path) -> dict[str, tuple[int, int, float]]:
 
 def model_commit(name: str) -> str:
     """The git commit a compared model was taken from ("" for the shipped one)."""
-    return {"issue's model": BASELINE_COMMIT, "previous model": PREVIOUS_COMMIT}.get(name, "")
+    return {"issue's model": BASELINE_COMMIT}.get(name, "")
 
 
 def main() -> None:
@@ -182,8 +167,6 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     parser.add_argument("--baseline-model", type=Path, default=ROOT / "runs" / "checkworthiness-v1",
                         help=f"the issue's model's folder (taken from git {BASELINE_COMMIT} when missing)")
-    parser.add_argument("--previous-model", type=Path, default=ROOT / "runs" / "checkworthiness-v2",
-                        help=f"the previous model's folder (taken from git {PREVIOUS_COMMIT} when missing)")
     args = parser.parse_args()
 
     import subprocess
@@ -209,7 +192,6 @@ def main() -> None:
     test_emb = cached_features(test.texts, embedder, nlp, features)[0]
     held_docs, test_docs = list(nlp.pipe(held.texts, batch_size=256)), list(nlp.pipe(test.texts, batch_size=256))
     models = {"issue's model": CheckworthinessModel.load(baseline_model(args.baseline_model), embedder=embedder),
-              "previous model": CheckworthinessModel.load(model_at(PREVIOUS_COMMIT, args.previous_model), embedder=embedder),
               "this model": CheckworthinessModel.load(embedder=embedder)}
     rows = []
     for name, model in models.items():

@@ -1,12 +1,9 @@
 """The project's check-worthiness model: loading the saved artifact (no pickle) and scoring sentences.
 
-Members are dense (frozen MiniLM sentence embedding + hand features -> standardise -> logistic regression,
-or one ReLU layer and a logistic output), hashed n-gram (TF-IDF -> logistic regression) or fine-tuned (MiniLM's
-bottom layers frozen, the project's own top layers + head). Each member has a role. Ranking members (trained
-on what fact-checkers chose) order the sentences; deciding members (trained on ClaimBuster's check-worthy
-factual claims) say yes or no at a threshold chosen on ClaimBuster's training folds. The score is
-`tiered_score`: 0.5 and above for a yes, below for a no, ordered by the ranking members within each side.
-Version 1 models have ranking members only: score = sigmoid(logit(p) - logit(threshold)).
+The model averages the probabilities of its members: a dense member (frozen MiniLM sentence embedding +
+hand features -> standardise -> logistic regression), hashed n-gram members (TF-IDF -> logistic
+regression) and a fine-tuned member (MiniLM's bottom layers frozen, the project's own top layers + head). Scores are shifted so that 0.5 is the decision threshold tuned on the
+development data: score = sigmoid(logit(p) - logit(threshold)).
 """
 
 from __future__ import annotations
@@ -18,11 +15,10 @@ from typing import Any, Sequence
 from factcheck.errors import ModelError
 from factcheck.settings import MODELS_DIR
 
-__all__ = ["CheckworthinessModel", "DEFAULT_MODEL_DIR", "MODEL_VERSION", "ngram_matrix", "dense_forward", "tiered_score"]
+__all__ = ["CheckworthinessModel", "DEFAULT_MODEL_DIR", "MODEL_VERSION", "ngram_matrix", "dense_forward"]
 
 DEFAULT_MODEL_DIR = MODELS_DIR / "checkworthiness"
-MODEL_VERSION = 2  # 2: members have a role (rank or decide); version 1 models (all ranking) still load
-READABLE_VERSIONS = (1, 2)
+MODEL_VERSION = 1
 
 
 def _sigmoid(x: Any) -> Any:
@@ -94,9 +90,8 @@ class CheckworthinessModel:
                 f"check-worthiness model at {folder} could not be loaded ({exc}); "
                 "retrain it with: factcheck train checkworthiness"
             ) from None
-        if config.get("version") not in READABLE_VERSIONS:
-            raise ModelError(f"{folder}: model version {config.get('version')} is not one of {READABLE_VERSIONS}; "
-                             "retrain it with: factcheck train checkworthiness")
+        if config.get("version") != MODEL_VERSION:
+            raise ModelError(f"{folder}: model version {config.get('version')} is not {MODEL_VERSION}; retrain it")
         return cls(config, weights, embedder, folder)
 
     @property
@@ -118,9 +113,9 @@ class CheckworthinessModel:
             self._tops[k] = top
         return self._tops[k]
 
-    def member_probabilities(self, texts: Sequence[str], docs: Sequence[Any], embeddings: Any = None) -> list[Any]:
-        """Each member's probabilities; `embeddings` are the sentences' vectors from the model's embedder when
-        the caller has them already (else the embedder computes them, once for every dense member)."""
+    def probabilities(self, texts: Sequence[str], docs: Sequence[Any], embeddings: Any = None) -> Any:
+        """Raw averaged member probabilities (before the threshold shift); `embeddings` are the sentences'
+        vectors from the model's embedder when the caller has them already."""
         import numpy as np
 
         from factcheck.claims.features import hand_features
@@ -142,35 +137,12 @@ class CheckworthinessModel:
                 x = ngram_matrix(texts, member, self.weights[f"{prefix}idf"])
                 logits = x @ self.weights[f"{prefix}coef"] + self.weights[f"{prefix}intercept"]
                 probs.append(_sigmoid(np.asarray(logits).ravel()))
-        return probs
-
-    def _average(self, probs: list[Any], role: str) -> Any:
-        """The weighted average of the probabilities of the members with this role."""
-        import numpy as np
-
-        chosen = [(p, m.get("weight", 1.0)) for p, m in zip(probs, self.config["members"]) if m.get("role", "rank") == role]
-        return np.average([p for p, _ in chosen], axis=0, weights=[w for _, w in chosen])
-
-    def probabilities(self, texts: Sequence[str], docs: Sequence[Any], embeddings: Any = None) -> Any:
-        """The ranking members' averaged probabilities (before the threshold shift or the decision)."""
-        return self._average(self.member_probabilities(texts, docs, embeddings), "rank")
+        return np.mean(probs, axis=0)
 
     def score(self, texts: Sequence[str], docs: Sequence[Any], embeddings: Any = None) -> Any:
         """Check-worthiness in [0, 1] for sentences and their spaCy parses; >= 0.5 means check-worthy."""
-        import numpy as np
-
         if not texts:
+            import numpy as np
+
             return np.zeros(0)
-        probs = self.member_probabilities(texts, docs, embeddings)
-        rank = self._average(probs, "rank")
-        if "decision" in self.config:
-            return tiered_score(rank, self._average(probs, "decide"), self.config["decision"]["threshold"])
-        return _sigmoid(_logit(rank) - _logit(self.threshold))
-
-
-def tiered_score(rank: Any, decide: Any, threshold: float) -> Any:
-    """Scores whose 0.5 is the decision (decide >= threshold) and whose order within each side is the ranking:
-    (decision + rank) / 2, the ranking probability capped below 1 so that a 'no' stays under 0.5."""
-    import numpy as np
-
-    return ((decide >= threshold) + np.clip(rank, 0.0, 0.9999)) / 2.0
+        return _sigmoid(_logit(self.probabilities(texts, docs, embeddings)) - _logit(self.threshold))

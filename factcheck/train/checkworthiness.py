@@ -23,7 +23,6 @@ __all__ = ["TrainResult", "load_claimbuster", "train_checkworthiness", "balanced
 
 SEED = 13
 DENSE_C = (0.01, 0.03, 0.1)
-MLP_SPECS = ({"hidden": 64, "alpha": 0.1, "epochs": 10},)  # one ReLU layer on the same features
 NGRAM_SPECS = (
     {"kind": "ngram", "analyzer": "word", "ngram_range": [1, 2], "n_features": 2**18, "C": 3.0},
     {"kind": "ngram", "analyzer": "char_wb", "ngram_range": [2, 5], "n_features": 2**18, "C": 3.0},
@@ -31,10 +30,8 @@ NGRAM_SPECS = (
 SOURCE_WEIGHTS = ({"claimbuster": 1.0, "debates": 1.0, "tweets": 0.2},
                   {"claimbuster": 1.0, "debates": 2.0, "tweets": 0.2})
 BASELINE_C = 1.0
-DECISION_FOLDS = 5  # ClaimBuster training folds that choose the deciding members and their threshold
 DEV_SHARE = 0.15
 F1_TOLERANCE = 0.01  # members may lose this much ClaimBuster dev F1 against the best subset for a better AP
-MEMBER_WEIGHTS = (1.0, 2.0)  # a member's weight in the average (the lowest first)
 EPOCHS = 0
 FINETUNE_SPEC = {"kind": "finetuned", "start_layer": 4, "lr": 1e-4, "batch_size": 32}
 DEFAULT_CACHE = Path("runs") / "checkworthiness-cache"  # relative to the working folder, as the CLI default
@@ -60,15 +57,11 @@ def load_claimbuster(data_dir: Path, split: str) -> tuple[list[str], Any]:
 def balanced_threshold(probs: Any, labels: Any) -> tuple[float, float]:
     """(F1, threshold): the threshold maximising positive-class F1 with both classes weighted equally."""
     import numpy as np
+    from sklearn.metrics import f1_score
 
     weights = np.where(labels == 1, 0.5 / labels.mean(), 0.5 / (1 - labels.mean()))
     grid = np.round(np.linspace(0.05, 0.95, 91), 3)
-    flagged = probs[None, :] >= grid[:, None]
-    tp = (flagged * (weights * (labels == 1))).sum(axis=1)
-    fp = (flagged * (weights * (labels == 0))).sum(axis=1)
-    fn = (weights * (labels == 1)).sum() - tp
-    f1 = np.divide(2 * tp, 2 * tp + fp + fn, out=np.zeros_like(tp), where=tp > 0)
-    return max((round(float(f), 12), float(t)) for f, t in zip(f1, grid))
+    return max((float(f1_score(labels, probs >= t, sample_weight=weights)), float(t)) for t in grid)
 
 
 def _metrics(labels: Any, predicted: Any) -> dict[str, float]:
@@ -97,31 +90,6 @@ def _fit_dense(x: Any, y: Any, c: float, weight: Any = None) -> Callable[[Any], 
         return model.predict_proba(scaler.transform(z))[:, 1]
 
     predict.arrays = {"mean": scaler.mean_, "scale": scaler.scale_, "W0": model.coef_.T, "b0": model.intercept_}
-    return predict
-
-
-def _fit_mlp(x: Any, y: Any, spec: dict[str, Any], weight: Any) -> Callable[[Any], Any]:
-    """Standardise + a one-hidden-layer ReLU network with a logistic output (weighted by `weight`); returns
-    predict-proba with its arrays (the layout `dense_forward` reads)."""
-    from sklearn.neural_network import MLPClassifier
-    from sklearn.preprocessing import StandardScaler
-
-    scaler = StandardScaler().fit(x)
-    model = MLPClassifier(hidden_layer_sizes=(spec["hidden"],), alpha=spec["alpha"], max_iter=spec["epochs"],
-                          batch_size=256, random_state=SEED, early_stopping=False)
-    import warnings
-
-    from sklearn.exceptions import ConvergenceWarning
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # a fixed number of epochs, chosen on the dev data
-        model.fit(scaler.transform(x), y, sample_weight=weight)
-
-    def predict(z: Any) -> Any:
-        return model.predict_proba(scaler.transform(z))[:, 1]
-
-    predict.arrays = {"mean": scaler.mean_, "scale": scaler.scale_, "W0": model.coefs_[0], "b0": model.intercepts_[0],
-                      "W1": model.coefs_[1], "b1": model.intercepts_[1]}
     return predict
 
 
@@ -253,20 +221,14 @@ def _describe(member: dict[str, Any], config: dict[str, Any]) -> str:
     """One line of the model card for a member."""
     sources = ", ".join(f"{k} {v:g}" for k, v in member.get("source_weights", {}).items())
     weighting = f"each source's classes balanced, source weights {sources}" if sources else "class-balanced"
-    if member.get("role") == "decide":
-        weighting = "ClaimBuster only, class-balanced"
-    weight = f"weight {member.get('weight', 1.0):g}: "
     if member["kind"] == "dense":
-        head = (f"logistic regression (C={member['C']}" if member["layers"] == 1 else
-                f"network with one ReLU layer of {member['hidden']} units and a logistic output (L2 {member['alpha']}, "
-                f"{member['epochs']} epochs")
-        return (f"{weight}{head}, {weighting}) on standardised [frozen `{config['embedder']}` "
+        return (f"logistic regression (C={member['C']}, {weighting}) on standardised [frozen `{config['embedder']}` "
                 f"sentence embedding ({config['embedding_dim']} dims) + {len(config['features'])} hand features: numbers, "
                 "percentages, money, years, named-entity counts by type, comparatives/superlatives, tense, modals, "
                 "negation, opinion/first-person/second-person/greeting markers, question/exclamation/quote marks, length]")
     if member["kind"] == "ngram":
         low, high = member["ngram_range"]
-        return f"{weight}logistic regression (C={member['C']}, {weighting}) on hashed TF-IDF {member['analyzer']} {low}-{high}-grams"
+        return f"logistic regression (C={member['C']}, {weighting}) on hashed TF-IDF {member['analyzer']} {low}-{high}-grams"
     return (f"`{config['embedder']}` with layers {member['start_layer']}+ fine-tuned ({member['epochs']} epochs, "
             f"lr {member['lr']}, class-weighted), mean pooling and a logistic head; the frozen bottom layers are "
             "the bundled embedder's own, only the top layers (float16) and the head are stored")
@@ -281,9 +243,7 @@ def _row(name: str, s: dict[str, Any]) -> str:
 def model_card(config: dict[str, Any]) -> str:
     """The MODEL_CARD.md text for a trained model, filled from its config."""
     scores, chosen, data = config["test_scores"], config["selection"], config["data"]
-    decision = config["decision"]
-    rank, decide = ("\n".join(f"  {i + 1}. {_describe(m, config)}." for i, m in enumerate(
-        m for m in config["members"] if m.get("role", "rank") == role)) for role in ("rank", "decide"))
+    members = "\n".join(f"  {i + 1}. {_describe(m, config)}." for i, m in enumerate(config["members"]))
     sizes = "\n".join(f"  - {name}: {n['sentences']:,} sentences, {n['positive']:,} check-worthy" for name, n in data.items())
     return f"""# Check-worthiness model (factcheck)
 
@@ -292,18 +252,13 @@ Scores a sentence for whether it is worth checking: trained on the sentences fac
 `factcheck extract` to pick and rank the sentences that become claims.
 
 ## Model
-- Ranking members (their probabilities averaged with these weights order the sentences):
-{rank}
+- The probabilities of these members are averaged:
+{members}
 - Members chosen on the development debates (average precision {chosen['dev_ap']}, P@10 {chosen['dev_p10']}) among
-  the subsets within {chosen['f1_tolerance']} of the best balanced F1 on the ClaimBuster selection split.
-- Deciding members (their averaged probability at threshold {decision['threshold']} says check-worthy or not):
-{decide}
-- Deciding members and threshold chosen by positive-class F1 (both classes weighted equally) on out-of-fold
-  predictions over {decision['folds']} stratified folds of ClaimBuster's training set (balanced F1
-  {decision['folds_balanced_f1']}), then refitted on all of it; ClaimBuster's test set is only scored.
-- The score the tool reports is `(decision + ranking probability) / 2`: 0.5 and above for a check-worthy
-  sentence, below for the others, ordered by the ranking members within each side. Ranking members say
-  what fact-checkers check first; the deciding members keep the yes/no of ClaimBuster's definition.
+  the subsets within {chosen['f1_tolerance']} of the best balanced F1 on the ClaimBuster selection split; decision
+  threshold {config['threshold']} on the averaged probability, chosen there to maximise positive-class F1 with the
+  two classes weighted equally (balanced F1 {chosen['dev_balanced_f1']}). The score the tool reports is shifted so
+  that 0.5 is this threshold: `score = sigmoid(logit(p) - logit(threshold))`.
 - Scoring needs the sentence embedding (which `factcheck` computes for retrieval anyway) and a spaCy parse;
   the rest is a few matrix products.
 - Files: `config.json` (members, feature names, threshold, embedder, spaCy model, version {config['version']})
@@ -332,8 +287,7 @@ Measured in the training run:
 | model | held-out debates AP | P@10 | scored ≥ 0.5 | ClaimBuster F1 | precision | recall |
 |---|---:|---:|---:|---:|---:|---:|
 {_row("baseline: logistic regression on frozen MiniLM embeddings (ClaimBuster train, class-balanced)", scores['baseline'])}
-{_row("ranking members alone (threshold " + str(config['threshold']) + ")", scores['ranking'])}
-{_row("this model (ranking members order, deciding members decide)", scores['model'])}
+{_row("this model", scores['model'])}
 
 The previous model (ClaimBuster only, with a fine-tuned MiniLM member) is compared in the same run, with
 speed, by `benchmarks/bench_checkworthiness.py` (docs/benchmarks.md). Training time: {config['train_seconds']:.0f} s on
@@ -392,11 +346,6 @@ def _fit_members(data: dict[str, Any], embedder: Any, epochs: int, progress: boo
             spec = {"kind": "dense", "inputs": ["embedding", "hand"], "layers": 1, "C": c, "source_weights": shares}
             found.append(_Candidate({**spec, "arrays": dense.arrays}, lambda feats, _texts, f=dense: f(feats)))
             log(f"dense C={c} {shares} fitted")
-        for mlp in MLP_SPECS:
-            net = _fit_mlp(x, y, mlp, weight)
-            spec = {"kind": "dense", "inputs": ["embedding", "hand"], "layers": 2, **mlp, "source_weights": shares}
-            found.append(_Candidate({**spec, "arrays": net.arrays}, lambda feats, _texts, f=net: f(feats)))
-            log(f"network {mlp} {shares} fitted")
         for spec in NGRAM_SPECS:
             ngram = _fit_ngram(texts, y, spec, weight)
             found.append(_Candidate({**spec, "source_weights": shares, "arrays": ngram.arrays},
@@ -417,17 +366,10 @@ def _ranking(labels: Any, probs: Any) -> tuple[float, float]:
     return float(average_precision_score(labels, probs)), float(labels[np.argsort(-probs, kind="stable")[:10]].mean())
 
 
-def _weightings(k: int) -> list[tuple[float, ...]]:
-    """The member weightings tried for a subset of k members (one of each set of proportional ones)."""
-    import itertools
-
-    return [w for w in itertools.product(MEMBER_WEIGHTS, repeat=k) if min(w) == MEMBER_WEIGHTS[0]]
-
-
 def _select(dev_probs: list[Any], debate_y: Any, cb_probs: list[Any], cb_y: Any, log: Callable[[str], None],
             max_members: int = 3) -> dict[str, Any]:
-    """The weighted subset of members (up to `max_members`) with the best development-debates AP among those
-    within F1_TOLERANCE of the best ClaimBuster balanced F1; with its threshold."""
+    """The subset of members (up to `max_members`) with the best development-debates AP among those within
+    F1_TOLERANCE of the best ClaimBuster balanced F1; with its threshold."""
     import itertools
 
     import numpy as np
@@ -435,18 +377,15 @@ def _select(dev_probs: list[Any], debate_y: Any, cb_probs: list[Any], cb_y: Any,
     rows = []
     for k in range(1, max_members + 1):
         for subset in itertools.combinations(range(len(dev_probs)), k):
-            for weights in _weightings(k):
-                cb = np.average([cb_probs[i] for i in subset], axis=0, weights=weights)
-                f1, threshold = balanced_threshold(cb, cb_y)
-                ap, p10 = _ranking(debate_y, np.average([dev_probs[i] for i in subset], axis=0, weights=weights))
-                rows.append((subset, weights, f1, threshold, ap, p10))
-    best_f1 = max(r[2] for r in rows)
-    subset, weights, f1, threshold, ap, p10 = max((r for r in rows if r[2] >= best_f1 - F1_TOLERANCE),
-                                                  key=lambda r: (r[4], r[2]))
-    log(f"chosen members {subset} weighted {weights}: dev AP {ap:.4f}, P@10 {p10:.2f}, ClaimBuster dev balanced F1 "
-        f"{f1:.4f} (best {best_f1:.4f}), threshold {threshold}")
-    return {"subset": subset, "weights": weights, "dev_balanced_f1": round(f1, 4), "threshold": threshold,
-            "dev_ap": round(ap, 4), "dev_p10": round(p10, 2), "f1_tolerance": F1_TOLERANCE}
+            f1, threshold = balanced_threshold(np.mean([cb_probs[i] for i in subset], axis=0), cb_y)
+            ap, p10 = _ranking(debate_y, np.mean([dev_probs[i] for i in subset], axis=0))
+            rows.append((subset, f1, threshold, ap, p10))
+    best_f1 = max(r[1] for r in rows)
+    subset, f1, threshold, ap, p10 = max((r for r in rows if r[1] >= best_f1 - F1_TOLERANCE), key=lambda r: (r[3], r[1]))
+    log(f"chosen members {subset}: dev AP {ap:.4f}, P@10 {p10:.2f}, ClaimBuster dev balanced F1 {f1:.4f} "
+        f"(best {best_f1:.4f}), threshold {threshold}")
+    return {"subset": subset, "dev_balanced_f1": round(f1, 4), "threshold": threshold, "dev_ap": round(ap, 4),
+            "dev_p10": round(p10, 2), "f1_tolerance": F1_TOLERANCE}
 
 
 def _scores(probs: Any, threshold: float, held: Any, test: Any) -> dict[str, Any]:
@@ -513,21 +452,6 @@ def _with_features(files: dict[str, Any], splits: dict[str, Any], embedder: Any,
     return data
 
 
-def _decision(data: dict[str, Any], log: Callable[[str], None]) -> Any:
-    """The deciding members, fitted on all of ClaimBuster's training set but the sentences that also occur in
-    the development or held-out debates."""
-    import numpy as np
-
-    from factcheck.train.checkworthiness_decision import fit_decision
-
-    evaluation = {_normal(t) for name in ("debates_dev", "heldout") for t in data[name].texts}
-    texts = data["claimbuster"].texts + data["claimbuster_dev"].texts
-    keep = np.array([_normal(t) not in evaluation for t in texts])
-    x = np.vstack([data["claimbuster_x"], data["claimbuster_dev_x"]])[keep]
-    y = np.concatenate([data["claimbuster"].labels, data["claimbuster_dev"].labels])[keep]
-    return fit_decision(x, [t for t, k in zip(texts, keep) if k], y, SEED, log, DECISION_FOLDS)
-
-
 def train_checkworthiness(data_dir: Path, out: Path, embedder_name: str = "all-MiniLM-L6-v2", epochs: int = EPOCHS,
                           progress: bool = True, log: Callable[[str], None] = print,
                           cache: Path | None = DEFAULT_CACHE, blocks: tuple[int, int] | None = None) -> TrainResult:
@@ -538,7 +462,6 @@ def train_checkworthiness(data_dir: Path, out: Path, embedder_name: str = "all-M
     import numpy as np
     import spacy
 
-    from factcheck.claims.checkworthy import MODEL_VERSION, tiered_score
     from factcheck.claims.extract import SPACY_MODEL
     from factcheck.claims.features import FEATURE_NAMES
     from factcheck.embed import load_embedder
@@ -559,29 +482,20 @@ def train_checkworthiness(data_dir: Path, out: Path, embedder_name: str = "all-M
     chosen = _select([predict(c, "debates_dev") for c in candidates], data["debates_dev"].labels,
                      [predict(c, "claimbuster_dev") for c in candidates], data["claimbuster_dev"].labels, log)
     members = [candidates[i] for i in chosen["subset"]]
-    rank = np.average([np.concatenate([predict(c, "heldout"), predict(c, "test")]) for c in members], axis=0,
-                      weights=chosen["weights"])
-    result.scores["ranking"] = _scores(rank, chosen["threshold"], held, test)  # the ranking members alone
-    decision = _decision(data, log)
-    decide = decision.predict(np.vstack([data["heldout_x"], data["test_x"]]), held.texts + test.texts)
-    result.scores["model"] = _scores(tiered_score(rank, decide, decision.threshold), 0.5, held, test)
+    probs = np.mean([np.concatenate([predict(c, "heldout"), predict(c, "test")]) for c in members], axis=0)
+    result.scores["model"] = _scores(probs, chosen["threshold"], held, test)
     result.seconds = round(time.time() - started, 1)
-    log(f"ranking members alone: {result.scores['ranking']}")
     log(f"model: {result.scores['model']}")
-    specs = [{**{k: v for k, v in c.spec.items() if k != "arrays"}, "role": "rank", "weight": w}
-             for c, w in zip(members, chosen["weights"])]
-    result.chosen = {"members": specs, **{k: v for k, v in chosen.items() if k not in ("subset", "weights")}}
-    specs += [{k: v for k, v in m.items() if k != "arrays"} for m in decision.members]
+    specs = [{k: v for k, v in c.spec.items() if k != "arrays"} for c in members]
+    result.chosen = {"members": specs, **{k: v for k, v in chosen.items() if k != "subset"}}
     arrays = {f"m{k}.{name}": v for k, c in enumerate(members) for name, v in c.spec["arrays"].items()}
-    arrays |= {f"m{len(members) + k}.{name}": v for k, m in enumerate(decision.members) for name, v in m["arrays"].items()}
     sizes = {data[k].name: {"sentences": len(data[k]), "positive": int(data[k].labels.sum())}
              for k in ("claimbuster", "claimbuster_dev", "debates", "debates_dev", "heldout", "tweets", "test")}
     config = {
-        "version": MODEL_VERSION, "name": "factcheck-checkworthiness", "embedder": embedder.name, "spacy_model": SPACY_MODEL,
+        "version": 1, "name": "factcheck-checkworthiness", "embedder": embedder.name, "spacy_model": SPACY_MODEL,
         "features": list(FEATURE_NAMES), "embedding_dim": int(data["test_emb"].shape[1]),
         "threshold": chosen["threshold"], "seed": SEED, "data": sizes, "test_scores": result.scores,
         "selection": result.chosen, "train_seconds": result.seconds, "cache": str(cache),
-        "decision": {"threshold": decision.threshold, "folds": DECISION_FOLDS, "folds_balanced_f1": decision.folds_f1},
     }
     _save(out, specs, arrays, config)
     return result
