@@ -185,7 +185,7 @@ def test_article_pipeline_embeds_each_sentence_once(shared_dir, reference_index,
     claims = ClaimExtractor(embedder=checker.embedder).extract(read_article(next((shared_dir / "articles").glob("*.txt"))))
     scored = len(seen)
     results = checker.check(claims)
-    assert results and scored > len(claims)
+    assert results and scored >= len({c.sentence for c in claims})
     assert len(seen) == len(set(seen))  # no text went through MiniLM twice
     verbatim = [c.text for c in claims if c.text == c.sentence]
     assert verbatim and not set(verbatim) & set(seen[scored:])  # retrieval reused the scoring vectors

@@ -259,8 +259,10 @@ Scores a sentence for whether it is worth checking: trained on the sentences fac
   threshold {config['threshold']} on the averaged probability, chosen there to maximise positive-class F1 with the
   two classes weighted equally (balanced F1 {chosen['dev_balanced_f1']}). The score the tool reports is shifted so
   that 0.5 is this threshold: `score = sigmoid(logit(p) - logit(threshold))`.
-- Scoring needs the sentence embedding (which `factcheck` computes for retrieval anyway) and a spaCy parse;
-  the rest is a few matrix products.
+- Scoring needs the sentence embedding and a spaCy parse; the rest is a few matrix products. `factcheck
+  article` and `serve` give the scorer the run's embedder, which keeps each sentence's vector for the claim's
+  retrieval and evidence selection, so MiniLM runs once per sentence; MiniLM itself is the cost of scoring
+  (about 50 sentences/s on 2 shared cores, the model's own part about 5,000/s; see docs/benchmarks.md).
 - Files: `config.json` (members, feature names, threshold, embedder, spaCy model, version {config['version']})
   and `weights.npz` (float32 arrays, loaded with `allow_pickle=False`). No pickles; scoring runs offline
   with the bundled embedder and `{config['spacy_model']}`.
