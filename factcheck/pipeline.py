@@ -88,9 +88,11 @@ class Checker:
         from factcheck.retrieve import Retriever
         from factcheck.verify import load_verifier
 
+        from factcheck.embed import ReusingEmbedder
+
         index = open_index(index_dir)
-        retriever = Retriever(index, mode=mode)
-        embedder = retriever.embedder  # fails fast (exit 4) on an index whose embedder is not here
+        embedder = ReusingEmbedder(index.load_embedder())  # fails fast (exit 4) on an index whose embedder is not here
+        retriever = Retriever(index, mode=mode, embedder=embedder)  # a claim is embedded once for search and evidence
         model = load_verifier(verifier)
         info = index.info()
         models = {

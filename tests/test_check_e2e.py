@@ -163,3 +163,29 @@ def test_demo_from_the_readme(embedder, verifier, tmp_path):
     one = runner.invoke(app, ["check", "The conflict in Syria has killed more than half a million people.",
                               "--index", str(index)])
     assert one.exit_code == 0 and "SUPPORTED" in one.output
+
+
+def test_article_pipeline_embeds_each_sentence_once(shared_dir, reference_index, verifier):
+    """`article` hands the checker's embedder to the extractor: claims reuse their sentence's vector."""
+    from factcheck.claims import ClaimExtractor
+    from factcheck.claims.clean import read_article
+    from factcheck.pipeline import Checker
+
+    checker = Checker.from_index(reference_index)
+    inner, seen = checker.embedder.inner, []
+
+    class Recording:
+        name, dim = inner.name, inner.dim
+
+        def encode(self, texts, batch_size=64, progress=False):
+            seen.extend(texts)
+            return inner.encode(texts, batch_size=batch_size, progress=progress)
+
+    checker.embedder.inner = Recording()
+    claims = ClaimExtractor(embedder=checker.embedder).extract(read_article(next((shared_dir / "articles").glob("*.txt"))))
+    scored = len(seen)
+    results = checker.check(claims)
+    assert results and scored >= len({c.sentence for c in claims})
+    assert len(seen) == len(set(seen))  # no text went through MiniLM twice
+    verbatim = [c.text for c in claims if c.text == c.sentence]
+    assert verbatim and not set(verbatim) & set(seen[scored:])  # retrieval reused the scoring vectors

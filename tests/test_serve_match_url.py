@@ -203,6 +203,9 @@ def test_a_slow_site_is_cut_off_at_the_request_timeout(site):
 class TextOrDocumentExtractor(SentenceExtractor):
     """SentenceExtractor that also takes a plain string, as ClaimExtractor does (the server's warm-up)."""
 
+    def __init__(self, **_options):  # ClaimExtractor's options (the server passes the checker's embedder)
+        pass
+
     def extract(self, article, min_score=None):
         from factcheck.records import Document
 

@@ -97,10 +97,10 @@ class CheckworthinessModel:
     @property
     def embedder(self) -> Any:
         """The sentence embedder the model was trained with, loaded on first use."""
-        if self._embedder is None:
-            from factcheck.embed import load_embedder
+        from factcheck.embed import load_embedder, same_embedder
 
-            self._embedder = load_embedder(self.config["embedder"])
+        if self._embedder is None or not same_embedder(self._embedder, self.config["embedder"]):
+            self._embedder = load_embedder(self.config["embedder"])  # the caller's is another model: load our own
         return self._embedder
 
     def _top_layers(self, k: int, member: dict[str, Any]) -> Any:

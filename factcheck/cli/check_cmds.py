@@ -178,7 +178,8 @@ def article(
     if warning:
         typer.echo(f"warning: {warning}", err=True)
     checker = open_checker(index or default_index_dir(), verifier, ray, ray_address, ray_actors)  # fail fast on a missing index
-    extractor = ClaimExtractor() if min_score is None else ClaimExtractor(min_score=min_score)
+    embedder = getattr(checker, "embedder", None)  # a local checker's: sentence vectors kept for retrieval
+    extractor = ClaimExtractor(embedder=embedder, **({} if min_score is None else {"min_score": min_score}))
     claims = extractor.extract(doc, top=top)
     if not claims:
         typer.echo(f"warning: {doc.source}: no check-worthy claims found", err=True)

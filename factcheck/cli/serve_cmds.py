@@ -128,7 +128,7 @@ def _load(index: Path, verifier: str, limits: ServeLimits, factchecks: Optional[
     checker = Checker.from_index(index, verifier=verifier)
     limit_threads()  # after the index opened: a missing index fails before torch loads
     matcher = open_matcher(factchecks, index, checker.embedder)
-    extractor = ClaimExtractor()
+    extractor = ClaimExtractor(embedder=checker.embedder)  # one embedder: a claim's sentence is embedded once
     checker.check_one("The index and the models are loaded.")  # lazy loads are paid here
     extractor.extract("The server started on Monday, and 3 models were loaded in 7 seconds, officials said.")
     if matcher is not None:
