@@ -257,7 +257,7 @@ def main() -> None:
               f"({emb_speed['ONNX Runtime int8 (shipped)']['speedup']:.2f}× torch fp32 in this run), the verdict model as "
               f"ONNX Runtime fp32 ({ver_speed['ONNX Runtime fp32 (shipped)']['speedup']:.2f}×; its int8 copy "
               f"{ver_speed['ONNX Runtime int8']['speedup']:.2f}×, built by `factcheck train quantize --part verifier-int8` "
-              "for `--precision int8`, is not shipped: it moved end-to-end verdicts, see below)."]
+              "for `--precision int8`, is not shipped: it moved end-to-end verdicts, see \"Quantised encoders: verdicts end to end\")."]
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
     if args.out:
