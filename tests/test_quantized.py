@@ -33,8 +33,9 @@ PAIRS = [
 
 
 @pytest.fixture(autouse=True)
-def _no_precision_env(monkeypatch):
-    monkeypatch.delenv("FACTCHECK_PRECISION", raising=False)
+def _default_precision(monkeypatch):
+    # set through monkeypatch, so that what a CLI call's --precision sets in this process is undone afterwards
+    monkeypatch.setenv("FACTCHECK_PRECISION", "auto")
 
 
 def test_bundled_onnx_models_are_installed_and_up_to_date():
@@ -159,7 +160,7 @@ def test_index_records_precision_and_reindexing_at_another_precision_re_embeds(t
     assert other.exit_code == 0, other.output
     assert json.loads(other.output)["embedded"] > 0
     assert json.loads((index / "manifest.json").read_text())["precision"] == "fp32"
-    monkeypatch.delenv("FACTCHECK_PRECISION", raising=False)  # the option above set it for this process
+    monkeypatch.setenv("FACTCHECK_PRECISION", "auto")  # the option above set fp32 for this process
     # an fp32 index is searched with int8 queries (the default): the measured nDCG loss allows it
     hits = runner.invoke(app, ["search", "Mars moons", "--index", str(index), "--json"])
     assert hits.exit_code == 0, hits.output
