@@ -1,5 +1,5 @@
 """The CLI's fixed choices as enums, so that typer lists them in --help and refuses anything else. Each
-mirrors a tuple of the library (the library stays the source of truth; tests/test_cli_choices.py checks that
+mirrors a tuple of the library (the library stays the source of truth; tests/test_cli_consistency.py checks that
 they agree) without importing it, so `factcheck --help` stays light."""
 
 from __future__ import annotations
@@ -8,6 +8,8 @@ from enum import StrEnum
 from typing import Any
 
 import typer
+
+from factcheck.records import Verdict  # the library's own enum (records imports nothing heavy)
 
 __all__ = ["SearchMode", "MatchMode", "EvalFormat", "EvalMode", "Verdict", "LogLevel", "comma_choices"]
 
@@ -45,15 +47,6 @@ class EvalMode(StrEnum):
     oracle = "oracle"
     open = "open"
     retrieval = "retrieval"
-
-
-class Verdict(StrEnum):
-    """factcheck.records.VERDICTS"""
-
-    SUPPORTED = "SUPPORTED"
-    REFUTED = "REFUTED"
-    NOT_ENOUGH_INFO = "NOT_ENOUGH_INFO"
-    CONFLICTING = "CONFLICTING"
 
 
 class LogLevel(StrEnum):
