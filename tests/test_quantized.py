@@ -184,3 +184,12 @@ def test_precision_option_is_validated():
 def test_train_quantize_help_names_the_onnx_copies():
     result = CliRunner().invoke(app, ["train", "quantize", "--help"])
     assert result.exit_code == 0 and "--part" in result.output
+
+
+@pytest.mark.slow
+def test_fine_tuned_checkworthiness_member_gets_torch_layers_from_an_onnx_embedder():
+    from factcheck.claims.finetuned import encoder_parts
+    from factcheck.embed import OnnxEmbedder, ReusingEmbedder
+
+    auto, tokenizer = encoder_parts(ReusingEmbedder(OnnxEmbedder()))
+    assert len(auto.encoder.layer) == 6 and tokenizer("a claim")["input_ids"][0] == tokenizer.cls_token_id

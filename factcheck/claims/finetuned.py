@@ -4,6 +4,7 @@ embedder, then the project's own copies of the top layers, mean pooling and a lo
 from __future__ import annotations
 
 import copy
+import functools
 from typing import Any, Sequence
 
 __all__ = ["encoder_parts", "bottom_states", "TopLayers", "pad"]
@@ -12,9 +13,20 @@ MAX_TOKENS = 128
 
 
 def encoder_parts(embedder: Any) -> tuple[Any, Any]:
-    """The Hugging Face model and tokenizer inside a sentence-transformers embedder."""
-    model = embedder.model
+    """The Hugging Face model and tokenizer inside a sentence-transformers embedder; for an ONNX embedder (the
+    default on a CPU), those of the same model loaded with torch, once."""
+    model = getattr(getattr(embedder, "inner", embedder), "model", None)  # ReusingEmbedder wraps another
+    if model is None:
+        model = _torch_model(embedder.name)
     return model[0].auto_model, model.tokenizer
+
+
+@functools.lru_cache(maxsize=2)
+def _torch_model(name: str) -> Any:
+    """The sentence-transformers model of an embedder name, at fp32: the fine-tuned member needs its layers."""
+    from factcheck.embed import load_embedder
+
+    return load_embedder(name, precision="fp32").model
 
 
 def _additive_mask(mask: Any) -> Any:
