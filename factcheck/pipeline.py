@@ -67,7 +67,7 @@ class Checker:
         evidence: int = 5,
         parse_numbers: NumberParser | None = None,
         min_similarity: float = MIN_SIMILARITY,
-        calibration: Callable[[str, float], float] | None = None,
+        calibration: Callable[[str, float, str | None], float] | None = None,
     ):
         self.retriever = retriever
         self.verifier = verifier
@@ -77,7 +77,7 @@ class Checker:
         self.evidence = evidence
         self.parse_numbers = parse_numbers or default_number_parser()
         self.min_similarity = min_similarity
-        # verdict-level confidence: maps (verdict, raw score) to the probability the verdict is right
+        # verdict-level confidence: maps (verdict, raw score, leaning) to the probability the verdict is right
         self.calibration = calibration
         self.models.setdefault("confidence", "calibrated per verdict" if calibration else "raw score (uncalibrated)")
 
@@ -182,8 +182,10 @@ class Checker:
         decision = decide(adjusted, words)
         order = sorted(range(len(judged)), key=lambda i: -max(adjusted[i][0], adjusted[i][1]))
         evidence = [judged[i] for i in order]
-        confidence = self.calibration(decision.verdict, decision.confidence) if self.calibration else decision.confidence
-        result = CheckResult(claim, decision.verdict, round(confidence, 4), evidence, models=dict(self.models))
+        confidence = (self.calibration(decision.verdict, decision.confidence, decision.leaning) if self.calibration
+                      else decision.confidence)
+        result = CheckResult(claim, decision.verdict, round(confidence, 4), evidence, models=dict(self.models),
+                             leaning=decision.leaning)
         result.rationale = rationale_for(result, decision.leaning)
         return result
 

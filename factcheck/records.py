@@ -247,9 +247,12 @@ class CheckResult:
     models: dict[str, str] = field(default_factory=dict)  # embedder, verifier, index
     article: ArticleSource | None = None  # set when the claim comes from an article fetched from a URL
     fact_checked_before: list[PriorFactCheck] = field(default_factory=list)  # earlier fact-checks of the claim
+    leaning: Verdict | None = None  # NOT_ENOUGH_INFO only: the verdict its evidence leans to but does not reach
 
     def __post_init__(self) -> None:
         self.verdict = Verdict(self.verdict)  # a verdict read from JSON; ValueError if unknown
+        if self.leaning is not None:
+            self.leaning = Verdict(self.leaning)
 
 
 def to_dict(record: Any) -> dict[str, Any]:

@@ -107,15 +107,15 @@ def test_prefilter_keeps_the_sentences_sharing_most_words():
 def test_verdict_confidence_goes_through_the_calibration():
     seen = []
 
-    def calibration(verdict, score):
-        seen.append((verdict, score))
+    def calibration(verdict, score, leaning=None):
+        seen.append((verdict, score, leaning))
         return 0.42
 
     plain = checker().check_one("The conflict has killed half a million people.")
     r = Checker(Retriever(), Verifier(), HashEmbedder(same=SAME), min_similarity=0.0, calibration=calibration).check_one(
         "The conflict has killed half a million people.")
     assert r.verdict == plain.verdict == "SUPPORTED"
-    assert len(seen) == 1 and seen[0][0] == "SUPPORTED" and round(seen[0][1], 4) == plain.confidence
+    assert len(seen) == 1 and seen[0][0] == "SUPPORTED" and round(seen[0][1], 4) == plain.confidence and seen[0][2] is None
     assert r.confidence == 0.42
     assert r.models["confidence"] == "calibrated per verdict"
     assert plain.models["confidence"] == "raw score (uncalibrated)"
@@ -137,3 +137,28 @@ def test_fake_embedder_gives_the_same_vectors_in_every_process():
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(Path(__file__).parent)}
     other = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert other.stdout.strip() == HashEmbedder().encode([text]).tobytes().hex()
+
+
+class HesitantVerifier(Verifier):
+    """Leans to entailment without reaching the SUPPORTED threshold."""
+
+    def predict(self, pairs, batch_size=32):
+        return np.array([[0.7, 0.05, 0.25] if "law" in evidence else [0.05, 0.05, 0.9] for evidence, _ in pairs])
+
+
+def test_a_withheld_verdict_records_its_leaning_and_is_calibrated_as_one(tmp_path):
+    from factcheck.report.jsonl import write_report
+
+    seen = []
+
+    def calibration(verdict, score, leaning=None):
+        seen.append(leaning)
+        return 0.5
+
+    r = Checker(Retriever(), HesitantVerifier(), HashEmbedder(same=SAME), min_similarity=0.0,
+                calibration=calibration).check_one("The Caesar Act became law in December 2019.")
+    assert r.verdict == "NOT_ENOUGH_INFO" and r.leaning == "SUPPORTED" and seen == ["SUPPORTED"]
+    assert "leans" in r.rationale or "SUPPORTED" in r.rationale
+    write_report(tmp_path / "r.jsonl", [r, checker().check_one("The conflict has killed half a million people.")])
+    back = read_report(tmp_path / "r.jsonl")
+    assert back[0].leaning == "SUPPORTED" and back[1].leaning is None

@@ -130,3 +130,24 @@ def test_calibration_files_record_and_check_their_format_version(tmp_path):
     pairs.write_text(json.dumps({"temperature": -1}))
     with pytest.raises(ModelError, match="not positive"):
         read_pair_calibration(pairs)
+
+
+def test_a_withheld_verdict_is_calibrated_apart_from_a_plain_not_enough_info(tmp_path):
+    """NOT_ENOUGH_INFO whose evidence leans one way is right less often than one with no evidence either way:
+    each gets its own fit, and a file fitted without leanings falls back to the verdict's."""
+    from factcheck.verify.calibration import VerdictCalibration, fit_verdict_calibration
+
+    rng = np.random.default_rng(3)
+    n = 3000
+    leanings = rng.choice([None, "SUPPORTED"], n)
+    scores = rng.uniform(0.5, 1.0, n)
+    correct = rng.random(n) < np.where(leanings == None, 0.9, 0.4)  # noqa: E711 (element-wise)
+    calibration = fit_verdict_calibration(["NOT_ENOUGH_INFO"] * n, scores, correct, list(leanings))
+    assert set(calibration.coefficients) == {"*", "NOT_ENOUGH_INFO", "NOT_ENOUGH_INFO:SUPPORTED"}
+    assert abs(calibration("NOT_ENOUGH_INFO", 0.75) - 0.9) < 0.05
+    assert abs(calibration("NOT_ENOUGH_INFO", 0.75, "SUPPORTED") - 0.4) < 0.05
+    calibration.save(tmp_path / "verdict_calibration.json")
+    assert VerdictCalibration.load(tmp_path / "verdict_calibration.json")("NOT_ENOUGH_INFO", 0.75, "SUPPORTED") == (
+        pytest.approx(calibration("NOT_ENOUGH_INFO", 0.75, "SUPPORTED")))
+    older = fit_verdict_calibration(["NOT_ENOUGH_INFO"] * n, scores, correct)
+    assert older("NOT_ENOUGH_INFO", 0.75, "REFUTED") == older("NOT_ENOUGH_INFO", 0.75)

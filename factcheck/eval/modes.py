@@ -55,6 +55,7 @@ class Prediction:
     verdict: str
     confidence: float
     evidence_ids: set[str] = field(default_factory=set)
+    leaning: str | None = None  # NOT_ENOUGH_INFO only: the verdict the evidence leans to (see `decide`)
 
 
 def load_verifier(name: str) -> Any:
@@ -89,7 +90,8 @@ def oracle_predictions(
             rows = [tuple(float(x) for x in p) for p in probs[row : row + len(ex.evidence)]]
             row += len(ex.evidence)
             decision = decide(rows)
-            out.append(Prediction(ex.id, ex.label, decision.verdict, decision.confidence, {e.id for e in ex.evidence}))
+            out.append(Prediction(ex.id, ex.label, decision.verdict, decision.confidence, {e.id for e in ex.evidence},
+                                  decision.leaning))
     return out
 
 
@@ -100,7 +102,7 @@ def open_predictions(dataset: Dataset, checker: Any, batch_size: int = 16, progr
         results = checker.check([Claim(id=ex.id, text=ex.claim) for ex in chunk])
         for ex, res in zip(chunk, results):
             ids = set().union(*(dataset.evidence_ids(e.doc_id, e.sentence) for e in res.evidence))
-            out.append(Prediction(ex.id, ex.label, res.verdict, float(res.confidence), ids))
+            out.append(Prediction(ex.id, ex.label, res.verdict, float(res.confidence), ids, res.leaning))
     return out
 
 

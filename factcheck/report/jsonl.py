@@ -30,7 +30,8 @@ __all__ = [
 ]
 
 # 2: `fact_checked_before`, the earlier fact-checks matching each claim; 3: the date check's mismatch is
-# "disagree", as the quantity check's (it was "differ")
+# "disagree", as the quantity check's (it was "differ"); later, optional in 3: `leaning`, the verdict a
+# NOT_ENOUGH_INFO's evidence leans to
 REPORT_SCHEMA_VERSION = "3"
 READABLE_VERSIONS = ("1", "2", "3")  # a version-1 record reads as one without earlier fact-checks
 

@@ -109,7 +109,7 @@ def _scores(predictions: Sequence[Prediction], confidence: Sequence[float]) -> d
 
 def _fit(predictions: Sequence[Prediction]) -> VerdictCalibration:
     return fit_verdict_calibration([p.verdict for p in predictions], [p.confidence for p in predictions],
-                                   [p.gold == p.verdict for p in predictions])
+                                   [p.gold == p.verdict for p in predictions], [p.leaning for p in predictions])
 
 
 def fit_and_score(predictions: dict[str, list[Prediction]], seed: int = 13) -> VerdictCalibration:
@@ -121,7 +121,7 @@ def fit_and_score(predictions: dict[str, list[Prediction]], seed: int = 13) -> V
     for fit_on, score_on in (folds, folds[::-1]):
         half = _fit([p for _, p in fit_on])
         for source, p in score_on:
-            out_of_fold[source].append((p, half(p.verdict, p.confidence)))
+            out_of_fold[source].append((p, half(p.verdict, p.confidence, p.leaning)))
     out_of_fold["all"] = [pc for source in predictions for pc in out_of_fold[source]]
     held_out: dict[str, Any] = {}
     for source, scored in out_of_fold.items():

@@ -19,6 +19,7 @@ __all__ = [
     "ece",
     "VerdictCalibration",
     "fit_verdict_calibration",
+    "calibration_key",
     "VERDICT_CALIBRATION_FILE",
     "VERDICT_CALIBRATION_VERSION",
     "PAIR_CALIBRATION_FILE",
@@ -96,20 +97,29 @@ def _score_feature(scores: Sequence[float]) -> np.ndarray:
     return np.log(x / (1 - x))
 
 
+def calibration_key(verdict: str, leaning: str | None = None) -> str:
+    """The group a verdict is calibrated in: the verdict, or for a NOT_ENOUGH_INFO whose evidence leans one way
+    "NOT_ENOUGH_INFO:<leaning>" (a withheld verdict is right less often than one with no evidence either way)."""
+    return f"{verdict}:{leaning}" if leaning else str(verdict)
+
+
 @dataclass
 class VerdictCalibration:
     """Platt scaling per verdict: P(verdict right) = sigmoid(a * logit(raw score) + b).
 
     The raw score is what the aggregation rules give (the deciding evidence's probability; for
     NOT_ENOUGH_INFO one minus the strongest stance, 1.0 when every evidence item was ruled out).
+    NOT_ENOUGH_INFO leaning SUPPORTED or REFUTED has its own fit (`calibration_key`), falling back to the
+    verdict's, then to the pooled one, in files fitted before it.
     """
 
-    coefficients: dict[str, tuple[float, float]]  # verdict (or "*" pooled) -> (a, b)
+    coefficients: dict[str, tuple[float, float]]  # calibration_key (or "*" pooled) -> (a, b)
     info: dict[str, Any] = field(default_factory=dict)  # what it was fitted on, held-out ECE, command
 
-    def __call__(self, verdict: str, score: float) -> float:
-        """The calibrated confidence of one verdict."""
-        a, b = self.coefficients.get(verdict) or self.coefficients[_POOLED]
+    def __call__(self, verdict: str, score: float, leaning: str | None = None) -> float:
+        """The calibrated confidence of one verdict (`leaning`: what a NOT_ENOUGH_INFO's evidence leans to)."""
+        found = self.coefficients.get(calibration_key(verdict, leaning)) or self.coefficients.get(str(verdict))
+        a, b = found or self.coefficients[_POOLED]
         z = a * float(_score_feature([score])[0]) + b
         return float(1.0 / (1.0 + np.exp(-z)))
 
@@ -146,13 +156,14 @@ def _platt(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 
 
 def fit_verdict_calibration(
-    verdicts: Sequence[str], scores: Sequence[float], correct: Sequence[bool], min_count: int = 30
+    verdicts: Sequence[str], scores: Sequence[float], correct: Sequence[bool],
+    leanings: Sequence[str | None] | None = None, min_count: int = 30,
 ) -> VerdictCalibration:
-    """Fits Platt scaling per verdict on (raw score, was the verdict right) pairs. A verdict with fewer
-    than `min_count` examples, or with only right or only wrong ones, gets a constant: its share of
-    right verdicts with add-one smoothing. Verdicts never seen use the pooled fit."""
+    """Fits Platt scaling per verdict (per `calibration_key`, with `leanings`) on (raw score, was the verdict
+    right) pairs. A group with fewer than `min_count` examples, or with only right or only wrong ones, gets a
+    constant: its share of right verdicts with add-one smoothing. Verdicts never seen use the pooled fit."""
     x, y = _score_feature(scores), np.asarray(correct, dtype=int)
-    verdicts = np.asarray(verdicts)
+    verdicts = np.asarray([calibration_key(v, lean) for v, lean in zip(verdicts, leanings or [None] * len(verdicts))])
     if len(set(y.tolist())) < 2:
         raise ValueError("verdict calibration needs both right and wrong verdicts")
     coefficients = {_POOLED: _platt(x, y)}
