@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -23,7 +24,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from docs_section import run_args, write_section  # noqa: E402
 
 from factcheck.verify.aggregate import CONFLICT_THRESHOLD, REFUTE_THRESHOLD, adjust_probs, decide, is_relevant  # noqa: E402
-from factcheck.verify.numeric import NumericCheck  # noqa: E402
+from factcheck.verify.direction import direction_conflicts  # noqa: E402
+from factcheck.verify.numeric import NumericCheck, Outcome  # noqa: E402
 
 GATES = (0.0, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6)
 REFUTES = (0.5, 0.6, 0.7, 0.8)
@@ -38,11 +40,14 @@ def verdict_at(result, gate: float, refute: float = REFUTE_THRESHOLD, conflict: 
 
 def adjusted_at(result, gate: float) -> list[tuple[float, float, float]]:
     """A checked claim's per-evidence probabilities after the relevance gate `gate` and the numeric checks,
-    recomputed from the recorded model probabilities, checks and similarities."""
+    recomputed from the recorded model probabilities, checks and similarities (the direction check, when a
+    report from before it has none, from the texts)."""
     adjusted = []
     for e in result.evidence:
         model = (e.probs["model_entailment"], e.probs["model_contradiction"], e.probs["model_neutral"])
         check = NumericCheck(**e.numeric)
+        if "direction" not in e.numeric and direction_conflicts(result.claim.text, e.sentence):
+            check = replace(check, direction=Outcome.DISAGREE)
         adjusted.append(adjust_probs(model, check, is_relevant(e.scores.get("similarity", 1.0), check, gate))[0])
     return adjusted
 

@@ -126,16 +126,17 @@ def specialist_set(train_pairs: Sequence[NLIPair], stage: Specialist, rng: rando
     return own * stage.repeat + numbers + rng.sample(rest, min(stage.replay, len(rest)))
 
 
-def average_weights(checkpoints: Sequence[Path], dest: Path) -> Path:
-    """Saves the uniform average of fine-tuned checkpoints that share an ancestor (a "model soup",
-    Wortsman et al. 2022) with the first one's config and tokenizer."""
+def average_weights(checkpoints: Sequence[Path], dest: Path, weights: Sequence[float] | None = None) -> Path:
+    """Saves the average (uniform, or with `weights` summing to 1) of fine-tuned checkpoints that share an
+    ancestor (a "model soup", Wortsman et al. 2022) with the first one's config and tokenizer."""
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     models = [AutoModelForSequenceClassification.from_pretrained(c, local_files_only=True, dtype=torch.float32)
               for c in checkpoints]
     states = [m.state_dict() for m in models]
-    averaged = {k: sum(state[k].float() for state in states) / len(states) for k in states[0]}
+    weights = list(weights) if weights is not None else [1.0 / len(states)] * len(states)
+    averaged = {k: sum(w * state[k].float() for w, state in zip(weights, states)) for k in states[0]}
     models[0].load_state_dict(averaged)
     with atomic_dir(dest) as tmp:
         models[0].save_pretrained(tmp)

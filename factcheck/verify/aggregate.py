@@ -63,7 +63,8 @@ def adjust_probs(
     """Applies the relevance gate and the numeric checks on top of the model, in this order:
     off-topic evidence counts for nothing; numbers or dates that disagree for the same event refute
     (when the model reads the evidence as on topic); evidence whose dates or numbers describe other
-    events (or states none) neither supports nor refutes; numbers that agree for the same event support
+    events (or states none) neither supports nor refutes; evidence that says the opposite direction
+    ("fell" / "rose") does not support (its entailment counts as neutral); numbers that agree for the same event support
     (the model's contradiction is then read as a difference in how the number is written); numbers
     that partly agree leave the model's reading as it is."""
     e, c, n = probs
@@ -74,6 +75,8 @@ def adjust_probs(
         return (0.0, e + c, n), "the numbers or dates disagree: " + details
     if check.dates in (Outcome.OTHER, Outcome.MISSING) or check.quantities == Outcome.UNMATCHED:
         return SET_ASIDE, "it states no number or date for the claim's event, so it neither establishes nor refutes the claim's: " + details
+    if check.direction == Outcome.DISAGREE:  # never support; a contradiction the model reads stays
+        return (0.0, c, n + e), "it says the opposite direction, so it cannot support the claim: " + details
     if check.quantities == Outcome.AGREE and e + c >= ON_TOPIC:
         return (e + c, 0.0, n), "the numbers agree: " + details
     if check.quantities == Outcome.MIXED:

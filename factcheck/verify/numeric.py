@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
 from factcheck.records import PlainStrEnum, Quantity, TimeExpression
+from factcheck.verify.direction import direction_conflicts
 from factcheck.text import content_words, related_stems, stems
 
 __all__ = [
@@ -75,8 +76,9 @@ class EmbeddedWords:
 
 
 class Outcome(PlainStrEnum):
-    """The outcome of the quantity check (none, agree, disagree, mixed, unmatched) or of the date check
-    (none, agree, disagree, missing, other) for one claim / evidence pair."""
+    """The outcome of the quantity check (none, agree, disagree, mixed, unmatched), of the date check
+    (none, agree, disagree, missing, other) or of the direction check (none, disagree) for one claim / evidence
+    pair."""
 
     NONE = "none"  # the claim states no quantity (no date)
     AGREE = "agree"  # every compared figure (date) agrees
@@ -96,18 +98,20 @@ DateRelation = Literal[Outcome.AGREE, Outcome.DISAGREE, Outcome.MISSING]  # of t
 
 @dataclass(frozen=True)
 class NumericCheck:
-    """Outcome of comparing a claim's numbers and dates with one evidence sentence."""
+    """Outcome of comparing a claim's numbers, dates and directions with one evidence sentence."""
 
     quantities: Outcome = Outcome.NONE
     dates: Outcome = Outcome.NONE
     details: list[str] = field(default_factory=list)
+    direction: Outcome = Outcome.NONE  # DISAGREE: the sentence says a word the claim names goes the other way
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "quantities", Outcome(self.quantities))  # from a recorded report's strings
         object.__setattr__(self, "dates", Outcome(self.dates))
+        object.__setattr__(self, "direction", Outcome(self.direction))
 
     def to_dict(self) -> dict:
-        return {"quantities": self.quantities, "dates": self.dates, "details": self.details}
+        return {"quantities": self.quantities, "dates": self.dates, "direction": self.direction, "details": self.details}
 
 
 def value_range(q: Quantity) -> tuple[float, float]:
@@ -246,8 +250,10 @@ def check_numbers(
     evidence_dates: list[TimeExpression],
     similar: WordSimilarity | None = None,
 ) -> NumericCheck:
-    """Runs the quantity and date checks for one claim / evidence pair; `similar` (e.g. `EmbeddedWords`) lets
-    event words that share no stem match by meaning."""
+    """Runs the quantity, date and direction checks (`factcheck.verify.direction`) for one claim / evidence
+    pair; `similar` (e.g. `EmbeddedWords`) lets event words that share no stem match by meaning."""
     q, q_details = check_quantities(claim_text, claim_quantities, ev_text, evidence_quantities, similar)
     d, d_details = check_dates(claim_text, claim_dates, ev_text, evidence_dates, similar)
-    return NumericCheck(quantities=q, dates=d, details=q_details + d_details)
+    opposite = direction_conflicts(claim_text, ev_text)
+    return NumericCheck(quantities=q, dates=d, details=q_details + d_details + opposite,
+                        direction=Outcome.DISAGREE if opposite else Outcome.NONE)
