@@ -50,6 +50,6 @@ def test_fit_and_score_reports_held_out_calibration():
 
 def test_cli_help_and_missing_data(tmp_path):
     runner = CliRunner()
-    assert "Platt scaling per verdict" in runner.invoke(app, ["train", "verdict-confidence", "--help"]).output
+    assert "confidence per verdict group" in runner.invoke(app, ["train", "verdict-confidence", "--help"]).output
     result = runner.invoke(app, ["train", "verdict-confidence", "--data-dir", str(tmp_path)])
     assert result.exit_code == 3 and "data sets (nli/, scifact/) are missing" in result.output

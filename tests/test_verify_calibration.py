@@ -151,3 +151,15 @@ def test_a_withheld_verdict_is_calibrated_apart_from_a_plain_not_enough_info(tmp
         pytest.approx(calibration("NOT_ENOUGH_INFO", 0.75, "SUPPORTED")))
     older = fit_verdict_calibration(["NOT_ENOUGH_INFO"] * n, scores, correct)
     assert older("NOT_ENOUGH_INFO", 0.75, "REFUTED") == older("NOT_ENOUGH_INFO", 0.75)
+
+
+def test_with_the_score_the_fit_follows_it():
+    from factcheck.verify.calibration import fit_verdict_calibration
+
+    rng = np.random.default_rng(5)
+    scores = rng.uniform(0.5, 1.0, 4000)
+    correct = rng.random(4000) < scores  # right as often as the score says
+    flat = fit_verdict_calibration(["SUPPORTED"] * 4000, scores, correct)
+    sloped = fit_verdict_calibration(["SUPPORTED"] * 4000, scores, correct, use_score=True)
+    assert flat("SUPPORTED", 0.55) == flat("SUPPORTED", 0.95)
+    assert sloped("SUPPORTED", 0.55) < 0.65 < 0.85 < sloped("SUPPORTED", 0.95)

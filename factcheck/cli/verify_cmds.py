@@ -147,7 +147,7 @@ def train_verdict_confidence(
     as_json: bool = typer.Option(False, "--json", help="Print the calibration and its held-out scores as JSON."),
 ) -> None:
     """Calibrate verdict confidences end to end: check held-out SciFact and FEVER claims through the whole
-    pipeline, fit Platt scaling per verdict on half, report calibration error on the other half."""
+    pipeline, fit the confidence per verdict group on half, report calibration error on the other half."""
     from factcheck.errors import InputError
     from factcheck.settings import data_dir as default_data_dir
     from factcheck.train.verdicts import run

@@ -4,7 +4,8 @@ The verdict model's pair probabilities are calibrated on their own (temperature 
 verdict also passes the relevance gate and the number and date rules, so its raw score (the deciding
 evidence's probability; 1.0 for NOT_ENOUGH_INFO when every evidence item was ruled out) is not a
 probability of being right. This stage checks labelled claims that the verdict model never saw through
-the whole pipeline, fits Platt scaling per verdict, measures the expected calibration error by two-fold
+the whole pipeline, fits each verdict group's share of right verdicts (Platt scaling on the score is measured
+beside it), measures the expected calibration error by two-fold
 cross-fitting (each half scored by a fit on the other), and writes `verdict_calibration.json` beside
 the verdict model (fitted on all of them).
 
@@ -107,9 +108,10 @@ def _scores(predictions: Sequence[Prediction], confidence: Sequence[float]) -> d
             "bins": calibration_bins(confidence, correct)}
 
 
-def _fit(predictions: Sequence[Prediction]) -> VerdictCalibration:
+def _fit(predictions: Sequence[Prediction], use_score: bool = False) -> VerdictCalibration:
     return fit_verdict_calibration([p.verdict for p in predictions], [p.confidence for p in predictions],
-                                   [p.gold == p.verdict for p in predictions], [p.leaning for p in predictions])
+                                   [p.gold == p.verdict for p in predictions], [p.leaning for p in predictions],
+                                   use_score=use_score)
 
 
 def fit_and_score(predictions: dict[str, list[Prediction]], seed: int = 13) -> VerdictCalibration:
@@ -117,19 +119,21 @@ def fit_and_score(predictions: dict[str, list[Prediction]], seed: int = 13) -> V
     half, split by a stable hash), before (raw score) and after calibration, per source and over all."""
     everything = [(source, p) for source, preds in predictions.items() for p in preds]
     folds = [[sp for sp in everything if (bucket(f"{sp[0]}:{sp[1].id}", seed + 3) < 0.5) == side] for side in (True, False)]
-    out_of_fold: dict[str, list[tuple[Prediction, float]]] = defaultdict(list)
+    out_of_fold: dict[str, list[tuple[Prediction, float, float]]] = defaultdict(list)
     for fit_on, score_on in (folds, folds[::-1]):
-        half = _fit([p for _, p in fit_on])
+        half, platt = _fit([p for _, p in fit_on]), _fit([p for _, p in fit_on], use_score=True)
         for source, p in score_on:
-            out_of_fold[source].append((p, half(p.verdict, p.confidence, p.leaning)))
+            out_of_fold[source].append((p, half(p.verdict, p.confidence, p.leaning), platt(p.verdict, p.confidence, p.leaning)))
     out_of_fold["all"] = [pc for source in predictions for pc in out_of_fold[source]]
     held_out: dict[str, Any] = {}
     for source, scored in out_of_fold.items():
-        preds = [p for p, _ in scored]
+        preds = [p for p, _, _ in scored]
         raw = _scores(preds, [p.confidence for p in preds])
-        calibrated = _scores(preds, [c for _, c in scored])
+        calibrated = _scores(preds, [c for _, c, _ in scored])
         held_out[source] = {"claims": raw["claims"], "accuracy": raw["accuracy"], "ece_before": raw["ece"],
-                            "ece_after": calibrated["ece"], "verdicts": dict(Counter(p.verdict for p in preds)),
+                            "ece_after": calibrated["ece"],
+                            "ece_platt": _scores(preds, [c for _, _, c in scored])["ece"],
+                            "verdicts": dict(Counter(p.verdict for p in preds)),
                             "gold": dict(Counter(p.gold for p in preds)), "bins_after": calibrated["bins"]}
     calibration = _fit([p for _, p in everything])
     calibration.info = {"fitted_on": {"claims": len(everything), "verdicts": dict(Counter(p.verdict for _, p in everything))},

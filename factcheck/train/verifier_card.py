@@ -182,8 +182,11 @@ def verdict_confidence_section(info: dict, heading: str = VERDICT_HEADING) -> st
     """The model card (or benchmarks) section on verdict-level calibration (`factcheck train verdict-confidence`),
     templates/verdict_confidence.md."""
     held = info["held_out"]
-    rows = ["| held-out claims | claims | verdict accuracy | ECE, raw score | ECE, calibrated |", "|---|---|---|---|---|"]
-    rows += [f"| {name} | {s['claims']} | {s['accuracy']:.3f} | {s['ece_before']:.3f} | **{s['ece_after']:.3f}** |"
+    rows = ["| held-out claims | claims | verdict accuracy | ECE, raw score | ECE, calibrated | ECE, Platt on the score (not used) |",
+            "|---|---|---|---|---|---|"]
+    rows += [f"| {name} | {s['claims']} | {s['accuracy']:.3f} | {s['ece_before']:.3f} | **{s['ece_after']:.3f}** | "
+             f"{s['ece_platt']:.3f} |" if "ece_platt" in s else
+             f"| {name} | {s['claims']} | {s['accuracy']:.3f} | {s['ece_before']:.3f} | **{s['ece_after']:.3f}** | |"
              for name, s in held.items()]
     return fill_template(
         "verdict_confidence.md", heading=heading, claims=info["fitted_on"]["claims"],
