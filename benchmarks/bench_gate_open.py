@@ -23,19 +23,48 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from docs_section import run_args, write_section  # noqa: E402
 
-from factcheck.verify.aggregate import CONFLICT_THRESHOLD, REFUTE_THRESHOLD, adjust_probs, decide, is_relevant  # noqa: E402
+from factcheck.evidence import shared_words  # noqa: E402
+from factcheck.verify.aggregate import (  # noqa: E402
+    CONFLICT_THRESHOLD,
+    REFUTE_THRESHOLD,
+    SUPPORT_THRESHOLD,
+    adjust_probs,
+    claim_words,
+    decide,
+    is_relevant,
+)
 from factcheck.verify.direction import direction_conflicts  # noqa: E402
 from factcheck.verify.numeric import NumericCheck, Outcome  # noqa: E402
 
 GATES = (0.0, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6)
-REFUTES = (0.5, 0.6, 0.7, 0.8)
+REFUTES = (0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
 CONFLICTS = (0.0, 0.8, 0.9, 0.95)  # 0.0: CONFLICTING whenever both sides pass (before 2026-11-28)
 HEADING = "## Relevance gate, end to end"
 
 
 def verdict_at(result, gate: float, refute: float = REFUTE_THRESHOLD, conflict: float = CONFLICT_THRESHOLD) -> str:
-    """The verdict of a checked claim had the gate, refute and conflict thresholds been these."""
-    return decide(adjusted_at(result, gate), refute=refute, conflict=conflict).verdict
+    """The verdict of a checked claim had the gate, refute and conflict thresholds been these (the other rules,
+    the support threshold and the claim-word shares, as in force)."""
+    return decide(adjusted_at(result, gate), words_of(result), refute=refute, conflict=conflict).verdict
+
+
+def words_of(result) -> list[float]:
+    """The share of the claim's content words each evidence sentence states (as the pipeline records it)."""
+    return [claim_words(shared_words(result.claim.text, e.sentence), NumericCheck(**e.numeric)) for e in result.evidence]
+
+
+def cached_results(data, verifier, work_dir: Path) -> list:
+    """Gate-off checks of a data set, read from the cache when it was made by the same verdict model."""
+    from factcheck.report.jsonl import read_report, write_report
+
+    cache = work_dir / f"gate-off-{verifier.name}-{data.name}-{len(data.examples)}.jsonl"
+    if cache.is_file():
+        return read_report(cache)
+    results = check_with_gate_off(data, verifier, work_dir)
+    write_report(cache, results)
+    return results
+
+
 
 
 def adjusted_at(result, gate: float) -> list[tuple[float, float, float]]:
@@ -101,7 +130,7 @@ def main() -> None:
     verifier = load_verifier("bundled")
     gate_rows, refute_rows, conflict_rows = [], [], []
     for data in (scifact_dev(data_dir()), fever_dev(data_dir(), claims=args.fever_claims)):
-        results = check_with_gate_off(data, verifier, args.work_dir)
+        results = cached_results(data, verifier, args.work_dir)
         gold = [ex.label for ex in data.examples]
         name = f"{data.name} ({len(gold)} claims)"
         for gate in GATES:
@@ -127,11 +156,13 @@ def main() -> None:
     text = f"""{HEADING}
 
 Verdict model `{verifier.name}`; every claim checked once with the gate off, the verdict recomputed
-for each gate (refute threshold {REFUTE_THRESHOLD}) from the recorded probabilities, numeric checks and similarities.
+for each gate from the recorded probabilities, numeric checks and similarities, under the rules in force (support
+{SUPPORT_THRESHOLD}, refutation {REFUTE_THRESHOLD}, the claim-word shares, the direction check; "Selective verdicts").
 
 {gates}
 
-The probability a refutation needs (`REFUTE_THRESHOLD`; support needs 0.5), at the default gate:
+The probability a refutation needs (`REFUTE_THRESHOLD`; support needs {SUPPORT_THRESHOLD}, and each a share of the claim's words), at
+the default gate:
 
 {refutes}
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-from bench_gate_open import adjusted_at, check_with_gate_off  # noqa: E402
+from bench_gate_open import adjusted_at, cached_results, words_of  # noqa: E402
 from docs_section import run_args, write_section  # noqa: E402
 
 from factcheck.verify.aggregate import (  # noqa: E402
@@ -31,22 +31,14 @@ from factcheck.verify.aggregate import (  # noqa: E402
     REFUTE_THRESHOLD,
     SUPPORT_MIN_WORDS,
     SUPPORT_THRESHOLD,
-    claim_words,
     decide,
 )
-from factcheck.evidence import shared_words  # noqa: E402
-from factcheck.verify.numeric import NumericCheck  # noqa: E402
 
 HEADING = "## Selective verdicts"
 OVERLAPS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)  # share of the claim's content words a deciding sentence must state
 SUPPORTS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
 REFUTES = (0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98)
 TARGET = 0.85
-
-
-def words_of(result) -> list[float]:
-    """The share of the claim's content words each evidence sentence states (as the pipeline records it)."""
-    return [claim_words(shared_words(result.claim.text, e.sentence), NumericCheck(**e.numeric)) for e in result.evidence]
 
 
 def verdicts(adjusted: list, words: list, support: float, refute: float, support_words: float = SUPPORT_MIN_WORDS,
@@ -63,18 +55,6 @@ def precision_coverage(gold: list[str], pred: list[str], verdict: str) -> tuple[
     wanted = sum(g == verdict for g in gold)
     right = sum(g == verdict for g in given)
     return (right / len(given) if given else float("nan")), (right / wanted if wanted else float("nan")), len(given)
-
-
-def cached_results(data, verifier, work_dir: Path) -> list:
-    """Gate-off checks of a data set, read from the cache when it was made by the same verdict model."""
-    from factcheck.report.jsonl import read_report, write_report
-
-    cache = work_dir / f"gate-off-{verifier.name}-{data.name}-{len(data.examples)}.jsonl"
-    if cache.is_file():
-        return read_report(cache)
-    results = check_with_gate_off(data, verifier, work_dir)
-    write_report(cache, results)
-    return results
 
 
 def main() -> None:
