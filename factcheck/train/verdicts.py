@@ -123,7 +123,8 @@ def fit_and_score(predictions: dict[str, list[Prediction]], seed: int = 13) -> V
     for fit_on, score_on in (folds, folds[::-1]):
         half, platt = _fit([p for _, p in fit_on]), _fit([p for _, p in fit_on], use_score=True)
         for source, p in score_on:
-            out_of_fold[source].append((p, half(p.verdict, p.confidence, p.leaning), platt(p.verdict, p.confidence, p.leaning)))
+            scores = (p.verdict, p.confidence, p.leaning)
+            out_of_fold[source].append((p, half(*scores), platt(*scores)))
     out_of_fold["all"] = [pc for source in predictions for pc in out_of_fold[source]]
     held_out: dict[str, Any] = {}
     for source, scored in out_of_fold.items():

@@ -40,11 +40,11 @@ _NEGATORS = {"not", "no", "never", "without", "neither", "nor", "cannot", "n't"}
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "this", "these", "that", "those"}
 # Nouns that measure what follows them: "increases the *risk* of bleeding" is about bleeding, and "decreased the
 # risk of nausea" says nothing against it
-_MEASURES = {stem(w) for w in ("risk", "rate", "rates", "level", "levels", "number", "incidence", "expression",
+_MEASURES = {stem(w) for w in ("risk", "rate", "level", "number", "incidence", "expression",
                                "amount", "concentration", "production", "activity", "prevalence", "frequency",
                                "likelihood", "odds", "share", "proportion", "percentage", "chance", "size")}
 _TOKEN = re.compile(r"n't|[^\W_]+", re.UNICODE)
-NEGATION_SPAN = 4  # a negator this many words before a direction word cancels it ("was not associated with an increased")
+NEGATION_SPAN = 4  # a negator this many words before a direction word cancels it ("not associated with an increased")
 OBJECT_SPAN = 4  # words after a direction word that it governs ("increases the rates of tuberculosis")
 SUBJECT_SPAN = 2  # words before a direction word with no object that it governs ("unemployment fell", "UCP1-dependent")
 
@@ -62,7 +62,7 @@ def directions(text: str) -> dict[str, set[str]]:
         direction = _DIRECTION.get(stem(word))
         if direction is None or any(w in _NEGATORS for w in words[max(0, i - NEGATION_SPAN):i]):
             continue
-        following = [w for w in words[i + 1:i + 4] if not w.endswith("ly") and w not in _DETERMINERS][:1]
+        following = [w for w in words[i + 1:i + 1 + OBJECT_SPAN] if not w.endswith("ly") and w not in _DETERMINERS][:1]
         no_object = not following or following[0] in STOPWORDS or following[0].isdigit()  # "rose sharply in 2020"
         if direction in (DEPENDENT, INDEPENDENT):  # "UCP1-dependent": what it depends on comes first
             no_object = True
