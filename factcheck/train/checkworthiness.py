@@ -33,9 +33,12 @@ SOURCE_WEIGHTS = ({"claimbuster": 1.0, "debates": 1.0, "tweets": 0.2},
 BASELINE_C = 1.0
 DEV_SHARE = 0.15
 F1_TOLERANCE = 0.01  # members may lose this much ClaimBuster dev F1 against the best subset for a better AP
-EPOCHS = 3  # of the fine-tuned MiniLM member (checkworthiness_finetune.FINETUNE_SPEC); 0 leaves it out
+# Epochs of the fine-tuned MiniLM member (checkworthiness_finetune.FINETUNE_SPEC); 0 leaves it out. Not shipped:
+# with 3 epochs the held-out debates AP rose (0.060 -> 0.068) but ClaimBuster test F1 fell (docs/benchmarks.md,
+# "Check-worthiness: fine-tuned MiniLM member"), so the default reproduces the model without it.
+EPOCHS = 0
 FINETUNE_SHARES = SOURCE_WEIGHTS[0]
-MAX_MEMBERS = 4
+MAX_MEMBERS = 3  # frozen-feature members averaged; the fine-tuned member, when trained, may join them
 DEFAULT_CACHE = Path("runs") / "checkworthiness-cache"  # relative to the working folder, as the CLI default
 
 
@@ -252,22 +255,23 @@ def _fit_members(data: dict[str, Any], embedder: Any, epochs: int, cache: Path |
 
 def _finetuned_candidate(data: dict[str, Any], embedder: Any, epochs: int, cache: Path | None, progress: bool,
                          log: Callable[[str], None]) -> _Candidate:
-    """Fine-tunes the MiniLM member, exports it as int8 ONNX (in the cache, or a temporary folder) and scores
-    with that graph, as the saved model will."""
+    """Fine-tunes the MiniLM member (epoch checkpoints in the cache), exports it as int8 ONNX to a temporary
+    folder and scores with that graph, as the saved model will."""
     import tempfile
 
     from factcheck.claims.finetuned import onnx_probabilities
     from factcheck.quantized import OnnxEncoder
     from factcheck.train.checkworthiness_finetune import FINETUNE_SPEC, export_member, finetune_member
 
-    spec = {**FINETUNE_SPEC, "epochs": epochs, "source_weights": FINETUNE_SHARES}
+    spec = {**FINETUNE_SPEC, "epochs": epochs}
     sources = ("claimbuster", "debates", "tweets")
     top = finetune_member({n: data[n].texts for n in sources}, {n: data[n].labels for n in sources}, FINETUNE_SHARES,
                           embedder, spec, SEED, cache, lambda items, desc: _progress(items, progress, desc), log)
     staging = Path(tempfile.mkdtemp(prefix="checkworthiness-member-")) / spec["folder"]
     encoder = OnnxEncoder(export_member(top, embedder, staging, spec))
     log(f"fine-tuned member exported as int8 ONNX to {staging}")
-    return _Candidate({**spec, "arrays": {}, "staging": staging}, lambda _feats, batch: onnx_probabilities(encoder, batch))
+    return _Candidate({**spec, "source_weights": FINETUNE_SHARES, "arrays": {}, "staging": staging},
+                      lambda _feats, batch: onnx_probabilities(encoder, batch))
 
 
 def _ranking(labels: Any, probs: Any) -> tuple[float, float]:
@@ -406,7 +410,8 @@ def train_checkworthiness(data_dir: Path, out: Path, embedder_name: str = "all-M
     candidates = _fit_members(data, embedder, epochs, cache, progress, log)
     predict = lambda c, name: c.predict(data[f"{name}_x"], data[name].texts)  # noqa: E731
     chosen = _select([predict(c, "debates_dev") for c in candidates], data["debates_dev"].labels,
-                     [predict(c, "claimbuster_dev") for c in candidates], data["claimbuster_dev"].labels, log)
+                     [predict(c, "claimbuster_dev") for c in candidates], data["claimbuster_dev"].labels, log,
+                     MAX_MEMBERS + (epochs > 0))
     members = [candidates[i] for i in chosen["subset"]]
     probs = np.mean([np.concatenate([predict(c, "heldout"), predict(c, "test")]) for c in members], axis=0)
     result.scores["model"] = _scores(probs, chosen["threshold"], held, test)
@@ -418,7 +423,8 @@ def train_checkworthiness(data_dir: Path, out: Path, embedder_name: str = "all-M
     sizes = {data[k].name: {"sentences": len(data[k]), "positive": int(data[k].labels.sum())}
              for k in ("claimbuster", "claimbuster_dev", "debates", "debates_dev", "heldout", "tweets", "test")}
     config = {
-        "version": MODEL_VERSION, "name": "factcheck-checkworthiness", "embedder": embedder.name, "spacy_model": SPACY_MODEL,
+        "version": MODEL_VERSION if any(m["kind"] == "finetuned-onnx" for m in specs) else 1,  # v1 readers read the rest
+        "name": "factcheck-checkworthiness", "embedder": embedder.name, "spacy_model": SPACY_MODEL,
         "features": list(FEATURE_NAMES), "embedding_dim": int(data["test_emb"].shape[1]),
         "threshold": chosen["threshold"], "seed": SEED, "data": sizes, "test_scores": result.scores,
         "selection": result.chosen, "train_seconds": result.seconds, "cache": str(cache),

@@ -121,7 +121,7 @@ def finetune_member(texts: dict[str, list[str]], labels: dict[str, Any], shares:
             loss.backward()
             optimizer.step()
             schedule.step()
-            total += float(loss)
+            total += loss.item()
         log(f"fine-tuning epoch {epoch + 1}/{spec['epochs']}: {len(rows):,} sentences, mean loss {total / len(batches[epoch]):.4f}")
         _checkpoint(folder, top, optimizer, schedule, epoch + 1)
     top.train(False)
