@@ -95,3 +95,23 @@ def test_scoring_with_the_onnx_member_imports_no_torch(member_model):
             "assert 0 < p[0] < 1; assert 'torch' not in sys.modules, 'torch imported'")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_fine_tuning_writes_epoch_checkpoints_and_a_rerun_resumes(tmp_path, embedder):
+    import torch
+
+    from factcheck.train.checkworthiness_finetune import FINETUNE_SPEC, finetune_member
+
+    texts = {"claimbuster": ["Taxes rose 3 percent last year.", "Thank you, good night.", "We built 200 schools.",
+                             "I love this crowd."] * 4,
+             "debates": ["The deficit doubled since 2010.", "Let me finish.", "Okay.", "Go ahead, please."] * 4}
+    labels = {name: np.array([1, 0, 1, 0] * 4) if name == "claimbuster" else np.array([1, 0, 0, 0] * 4)
+              for name in texts}
+    spec = {**FINETUNE_SPEC, "epochs": 1, "batch_size": 8, "negatives": {"debates": 6}}
+    shares, logged = {"claimbuster": 1.0, "debates": 1.0}, []
+    first = finetune_member(texts, labels, shares, embedder, spec, 13, tmp_path, lambda items, _d: items, logged.append)
+    assert len(list(tmp_path.glob("finetune-*/epoch-1/state.pt"))) == 1
+    again = finetune_member(texts, labels, shares, embedder, spec, 13, tmp_path, lambda items, _d: items, logged.append)
+    assert any("resumed after epoch 1" in line for line in logged)
+    assert all(torch.equal(a, b) for a, b in zip(first.head.state_dict().values(), again.head.state_dict().values()))
