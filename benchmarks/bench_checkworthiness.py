@@ -3,6 +3,7 @@
 
     .venv/bin/python benchmarks/bench_checkworthiness.py             # prints the section and updates docs/benchmarks.md
     .venv/bin/python benchmarks/bench_checkworthiness.py --no-write
+    .venv/bin/python benchmarks/bench_checkworthiness.py --candidate runs/cw-ft   # also a model folder not shipped
 
 1. Ranking on the held-out CLEF 2020 CheckThat! debates (the last debates of
    clef2020_task5_debates/train.tsv, from row 33,250: 9,526 sentences, 90 checked by journalists; never

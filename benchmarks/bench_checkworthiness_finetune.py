@@ -1,6 +1,6 @@
 """The fine-tuned MiniLM check-worthiness member: variants of the recipe, each trained with the training code
 (`factcheck.train.checkworthiness_finetune`), exported as int8 ONNX and scored through onnxruntime as it would
-ship, alone and averaged with the frozen-feature members of the model shipped before it (git fe04831).
+ship, alone and averaged with the frozen-feature members of the shipped model (as at git fe04831).
 
     nice -n 19 .venv/bin/python benchmarks/bench_checkworthiness_finetune.py    # prints the section, updates docs/benchmarks.md
     nice -n 19 .venv/bin/python benchmarks/bench_checkworthiness_finetune.py --no-write
@@ -117,7 +117,7 @@ def main() -> None:
     files, splits = _read_files(data_dir(), None)
     data = _with_features(files, splits, embedder, spacy.load(SPACY_MODEL), cache, False, print)
     before = previous_members(data, baseline_model(ROOT / "runs" / "checkworthiness-v2", PREVIOUS_COMMIT))
-    lines = [row(f"model before (git {PREVIOUS_COMMIT}): frozen-feature members 1-3", before, data, "–", "–")]
+    lines = [row(f"shipped model (as at git {PREVIOUS_COMMIT}): frozen-feature members 1-3", before, data, "–", "–")]
     for name, change in VARIANTS:
         spec = {**FINETUNE_SPEC, **change, **({"epochs": args.epochs} if args.epochs else {})}
         probs, seconds, speed = variant_member(data, embedder, spec, ROOT / "runs" / "checkworthiness-finetune" /
@@ -135,10 +135,12 @@ def main() -> None:
         f"source's classes balanced, source weights ClaimBuster 1, debates 1, tweets 0.2; {negatives} negatives "
         f"sampled anew each epoch), batch {FINETUNE_SPEC['batch_size']}, one-cycle schedule, inputs truncated at "
         f"{FINETUNE_SPEC['max_length']} tokens, then exported as int8 ONNX and scored through onnxruntime. Members "
-        "1-3: the dense, char and word n-gram members of the model before. \"Members used\" are chosen on the "
+        "1-3: the dense, char and word n-gram members of the shipped model. \"Members used\" are chosen on the "
         "development debates (AP) among subsets within 0.01 of the best ClaimBuster selection-split balanced F1 "
         "(the training run's rule), the threshold there; held-out debates (9,526 sentences, 90 checked) and "
-        "ClaimBuster test (702) are reported only. Speed: the member's own int8 pass, one onnxruntime thread.", "",
+        "ClaimBuster test (702) are reported only. Speed: the member's own int8 pass over the evaluation sentences, one "
+        "onnxruntime thread, beside whatever else shares the cores (\"Check-worthiness ranking and speed\" compares "
+        "scorers in one process). Fine-tuning seconds include the frozen layers' pass over the training sentences.", "",
         "| variant | members used | dev AP | held-out AP | held-out P@10 | ClaimBuster dev balanced F1 | ClaimBuster test F1 "
         "| fine-tuning s | member sentences/s |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
