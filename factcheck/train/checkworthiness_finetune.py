@@ -122,7 +122,8 @@ def finetune_member(texts: dict[str, list[str]], labels: dict[str, Any], shares:
             optimizer.step()
             schedule.step()
             total += loss.item()
-        log(f"fine-tuning epoch {epoch + 1}/{spec['epochs']}: {len(rows):,} sentences, mean loss {total / len(batches[epoch]):.4f}")
+        log(f"fine-tuning epoch {epoch + 1}/{spec['epochs']}: {len(rows):,} sentences, "
+            f"mean loss {total / len(batches[epoch]):.4f}")
         _checkpoint(folder, top, optimizer, schedule, epoch + 1)
     top.train(False)
     return top
