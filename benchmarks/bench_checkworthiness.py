@@ -3,6 +3,7 @@
 
     .venv/bin/python benchmarks/bench_checkworthiness.py             # prints the section and updates docs/benchmarks.md
     .venv/bin/python benchmarks/bench_checkworthiness.py --no-write
+    .venv/bin/python benchmarks/bench_checkworthiness.py --candidate runs/cw-ft   # also a model folder not shipped
 
 1. Ranking on the held-out CLEF 2020 CheckThat! debates (the last debates of
    clef2020_task5_debates/train.tsv, from row 33,250: 9,526 sentences, 90 checked by journalists; never
@@ -37,6 +38,7 @@ from bench_standalone import BASELINE_COMMIT, baseline_model  # noqa: E402
 from docs_section import run_args, write_section  # noqa: E402
 
 SECTION = "## Check-worthiness ranking and speed"
+PREVIOUS_COMMIT = "fe04831"  # the last commit with the model before the fine-tuned MiniLM member (frozen features)
 CACHE = ROOT / "runs" / "bench-checkworthiness-cache"
 SPEED_SENTENCES = 256
 
@@ -47,6 +49,8 @@ def cached_scores(model, texts: list[str], docs, embeddings, name: str, cache: P
     import numpy as np
 
     key = hashlib.sha1((Path(model.folder) / "weights.npz").read_bytes())
+    for onnx in sorted(Path(model.folder).glob("*/*.onnx")):  # a fine-tuned member's graph
+        key.update(onnx.read_bytes())
     key.update("\n".join(texts).encode("utf-8"))
     path = cache / f"{name}-{key.hexdigest()[:16]}.npy"
     if path.is_file():
@@ -159,7 +163,7 @@ def article_runs(embedder, shared: Path) -> dict[str, tuple[int, int, float]]:
 
 def model_commit(name: str) -> str:
     """The git commit a compared model was taken from ("" for the shipped one)."""
-    return {"issue's model": BASELINE_COMMIT}.get(name, "")
+    return {"issue's model": BASELINE_COMMIT, "previous model": PREVIOUS_COMMIT}.get(name, "")
 
 
 def main() -> None:
@@ -167,6 +171,11 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     parser.add_argument("--baseline-model", type=Path, default=ROOT / "runs" / "checkworthiness-v1",
                         help=f"the issue's model's folder (taken from git {BASELINE_COMMIT} when missing)")
+    parser.add_argument("--previous-model", type=Path, default=None,
+                        help=f"also score the model shipped before the fine-tuned member (this folder; taken from git "
+                             f"{PREVIOUS_COMMIT} when missing)")
+    parser.add_argument("--candidate", type=Path, action="append", default=[],
+                        help="also score this model folder (a candidate not shipped); repeatable")
     args = parser.parse_args()
 
     import subprocess
@@ -191,12 +200,18 @@ def main() -> None:
     held_emb = cached_features(debates.texts, embedder, nlp, features)[0][HELD_OUT_START:]
     test_emb = cached_features(test.texts, embedder, nlp, features)[0]
     held_docs, test_docs = list(nlp.pipe(held.texts, batch_size=256)), list(nlp.pipe(test.texts, batch_size=256))
-    models = {"issue's model": CheckworthinessModel.load(baseline_model(args.baseline_model), embedder=embedder),
-              "this model": CheckworthinessModel.load(embedder=embedder)}
+    models = {"issue's model": CheckworthinessModel.load(baseline_model(args.baseline_model), embedder=embedder)}
+    if args.previous_model is not None:
+        models["previous model"] = CheckworthinessModel.load(baseline_model(args.previous_model, PREVIOUS_COMMIT),
+                                                             embedder=embedder)
+    models["this model"] = CheckworthinessModel.load(embedder=embedder)
+    for folder in args.candidate:
+        models[f"candidate {folder.name}"] = CheckworthinessModel.load(folder, embedder=embedder)
     rows = []
     for name, model in models.items():
-        held_scores = cached_scores(model, held.texts, held_docs, held_emb, f"held-{name.split()[0]}")
-        test_scores = cached_scores(model, test.texts, test_docs, test_emb, f"test-{name.split()[0]}")
+        tag = name.split()[0] if name.split()[0] != "candidate" else name.replace(" ", "-")
+        held_scores = cached_scores(model, held.texts, held_docs, held_emb, f"held-{tag}")
+        test_scores = cached_scores(model, test.texts, test_docs, test_emb, f"test-{tag}")
         rows.append((f"{name} (git {model_commit(name)})" if model_commit(name) else name,
                      ranking(held.labels, held_scores), float((held_scores >= 0.5).mean()),
                      float(f1_score(test.labels, test_scores >= 0.5))))

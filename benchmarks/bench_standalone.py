@@ -36,12 +36,13 @@ BASELINE_COMMIT = "e43aa39"  # the last commit with the previous check-worthines
 LABELS = ("standalone", "needs_context", "not_a_claim")
 
 
-def baseline_model(folder: Path) -> Path:
-    """The previous check-worthiness model, taken out of git history into `folder` when not there yet."""
+def baseline_model(folder: Path, commit: str = BASELINE_COMMIT) -> Path:
+    """A previous check-worthiness model (by default the issue's), taken out of git history into `folder` when not
+    there yet."""
     if not (folder / "weights.npz").is_file():
         folder.mkdir(parents=True, exist_ok=True)
         for name in ("config.json", "weights.npz"):
-            blob = subprocess.run(["git", "show", f"{BASELINE_COMMIT}:factcheck/models/checkworthiness/{name}"],
+            blob = subprocess.run(["git", "show", f"{commit}:factcheck/models/checkworthiness/{name}"],
                                   cwd=ROOT, check=True, capture_output=True).stdout
             (folder / name).write_bytes(blob)
     return folder

@@ -60,3 +60,26 @@ def test_train_command_refuses_a_debates_file_that_is_not_the_clef_release(tmp_p
     assert result.exit_code == 3, result.output
     assert "clef2020-debates" in result.output and "row 33250" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_training_with_the_fine_tuned_member_exports_it_and_saves_a_loadable_model(tmp_path, data_dir, embedder):
+    pytest.importorskip("onnx")
+    import spacy
+
+    from factcheck.claims.checkworthy import CheckworthinessModel
+    from factcheck.claims.extract import SPACY_MODEL
+    from factcheck.train.checkworthiness import train_checkworthiness
+
+    rows = _small_copy(data_dir / "checkworthiness", tmp_path / "data")
+    out, logged = tmp_path / "model", []
+    train_checkworthiness(tmp_path / "data", out, epochs=1, progress=False, log=logged.append, cache=tmp_path / "cache",
+                          blocks=(rows // 2, rows * 3 // 4))
+    assert any("fine-tuning epoch 1/1" in line for line in logged)
+    assert list((tmp_path / "cache").glob("finetune-*/epoch-1/state.pt"))
+    config = json.loads((out / "config.json").read_text())
+    onnx = [m for m in config["members"] if m["kind"] == "finetuned-onnx"]
+    assert config["version"] == (2 if onnx else 1)
+    assert all((out / m["folder"] / "model-int8.onnx").is_file() for m in onnx)
+    texts = ["Unemployment fell to 3.5 percent last year.", "Thank you all for coming tonight."]
+    scores = CheckworthinessModel.load(out, embedder=embedder).score(texts, list(spacy.load(SPACY_MODEL).pipe(texts)))
+    assert scores[0] > scores[1]

@@ -2,8 +2,9 @@
 
 The model averages the probabilities of its members: a dense member (frozen MiniLM sentence embedding +
 hand features -> standardise -> logistic regression), hashed n-gram members (TF-IDF -> logistic
-regression) and a fine-tuned member (MiniLM's bottom layers frozen, the project's own top layers + head). Scores are shifted so that 0.5 is the decision threshold tuned on the
-development data: score = sigmoid(logit(p) - logit(threshold)).
+regression) and a fine-tuned MiniLM classifier, run as an int8 ONNX graph from the model folder (version 2;
+version-1 models kept their fine-tuned top layers as torch weights). Scores are shifted so that 0.5 is the
+decision threshold tuned on the development data: score = sigmoid(logit(p) - logit(threshold)).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from factcheck.settings import MODELS_DIR
 __all__ = ["CheckworthinessModel", "DEFAULT_MODEL_DIR", "MODEL_VERSION", "ngram_matrix", "dense_forward"]
 
 DEFAULT_MODEL_DIR = MODELS_DIR / "checkworthiness"
-MODEL_VERSION = 1
+MODEL_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # 1: a fine-tuned member's top layers stored as torch weights in weights.npz
 
 
 def _sigmoid(x: Any) -> Any:
@@ -74,6 +76,7 @@ class CheckworthinessModel:
         self.threshold = float(config["threshold"])
         self._embedder = embedder
         self._tops: dict[int, Any] = {}
+        self._onnx: dict[int, Any] = {}
 
     @classmethod
     def load(cls, path: str | Path | None = None, embedder: Any = None) -> "CheckworthinessModel":
@@ -90,8 +93,9 @@ class CheckworthinessModel:
                 f"check-worthiness model at {folder} could not be loaded ({exc}); "
                 "retrain it with: factcheck train checkworthiness"
             ) from None
-        if config.get("version") != MODEL_VERSION:
-            raise ModelError(f"{folder}: model version {config.get('version')} is not {MODEL_VERSION}; retrain it")
+        if config.get("version") not in READABLE_VERSIONS:
+            raise ModelError(f"{folder}: model version {config.get('version')} is not one of "
+                             f"{', '.join(map(str, READABLE_VERSIONS))}; retrain it with: factcheck train checkworthiness")
         return cls(config, weights, embedder, folder)
 
     @property
@@ -113,6 +117,14 @@ class CheckworthinessModel:
             self._tops[k] = top
         return self._tops[k]
 
+    def _onnx_member(self, k: int, member: dict[str, Any]) -> Any:
+        """The int8 ONNX classifier of member k (its folder inside the model folder), loaded on first use."""
+        from factcheck.quantized import OnnxEncoder
+
+        if k not in self._onnx:
+            self._onnx[k] = OnnxEncoder(Path(self.folder or DEFAULT_MODEL_DIR) / member["folder"])
+        return self._onnx[k]
+
     def probabilities(self, texts: Sequence[str], docs: Sequence[Any], embeddings: Any = None) -> Any:
         """Raw averaged member probabilities (before the threshold shift); `embeddings` are the sentences'
         vectors from the model's embedder when the caller has them already."""
@@ -131,6 +143,10 @@ class CheckworthinessModel:
                     hand = np.array([hand_features(d) for d in docs], dtype=np.float32)
                     dense_x = np.hstack([emb, hand])
                 probs.append(dense_forward(dense_x, self.weights, prefix, member["layers"]))
+            elif member["kind"] == "finetuned-onnx":
+                from factcheck.claims.finetuned import onnx_probabilities
+
+                probs.append(onnx_probabilities(self._onnx_member(k, member), texts))
             elif member["kind"] == "finetuned":
                 probs.append(self._top_layers(k, member).probabilities(*encoder_parts(self.embedder), list(texts)))
             else:

@@ -1,5 +1,7 @@
 """The fine-tuned top of MiniLM used as a check-worthiness member: frozen bottom layers of the bundled
-embedder, then the project's own copies of the top layers, mean pooling and a logistic head."""
+embedder, then the project's own copies of the top layers, mean pooling and a logistic head. Training uses
+the torch layers here; a saved member (model version 2) runs as one int8 ONNX graph (`onnx_probabilities`),
+a version-1 member through `TopLayers`."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import copy
 import functools
 from typing import Any, Sequence
 
-__all__ = ["encoder_parts", "bottom_states", "TopLayers", "pad"]
+__all__ = ["encoder_parts", "bottom_layers", "bottom_states", "TopLayers", "pad", "onnx_probabilities"]
 
 MAX_TOKENS = 128
 
@@ -36,15 +38,21 @@ def _additive_mask(mask: Any) -> Any:
     return (1.0 - mask[:, None, None, :]) * torch.finfo(torch.float32).min
 
 
-def bottom_states(auto: Any, tokenizer: Any, texts: Sequence[str], upto: int) -> tuple[Any, Any]:
+def bottom_layers(auto: Any, upto: int) -> list[Any]:
+    """The encoder's first `upto` layers (the frozen bottom)."""
+    return list(auto.encoder.layer[:upto])
+
+
+def bottom_states(auto: Any, tokenizer: Any, texts: Sequence[str], upto: int,
+                  max_length: int = MAX_TOKENS) -> tuple[Any, Any]:
     """Token states after the first `upto` (frozen) layers, and the attention mask, for one batch."""
     import torch
 
-    enc = tokenizer(list(texts), padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
+    enc = tokenizer(list(texts), padding=True, truncation=True, max_length=max_length, return_tensors="pt")
     mask = enc["attention_mask"].float()
     with torch.no_grad():
         states = auto.embeddings(input_ids=enc["input_ids"], token_type_ids=enc.get("token_type_ids"))
-        for layer in auto.encoder.layer[:upto]:
+        for layer in bottom_layers(auto, upto):
             states = layer(states, attention_mask=_additive_mask(mask))
             states = states[0] if isinstance(states, tuple) else states
     return states, mask
@@ -120,3 +128,13 @@ class TopLayers:
                 states, mask = bottom_states(auto, tokenizer, texts[i: i + batch_size], self.start)
                 out.append(torch.sigmoid(self.logits(states, mask)).numpy())
         return np.concatenate(out) if out else np.zeros(0)
+
+
+def onnx_probabilities(encoder: Any, texts: Sequence[str]) -> Any:
+    """The member's probabilities for sentences, from its `OnnxEncoder`."""
+    import numpy as np
+
+    if not len(texts):
+        return np.zeros(0)
+    logits = encoder.run(list(texts))[:, 0].astype(np.float64)
+    return 1.0 / (1.0 + np.exp(-np.clip(logits, -40, 40)))

@@ -10,6 +10,7 @@ import typer
 from factcheck.cli.common import (ALLOW_PRIVATE_HELP, DEPRECATED_OUT_OPT, OFFLINE_HELP, PRECISION_OPT, app, echo_json,
                                   guarded, renamed_option, train_app)
 from factcheck.quantized import Precision
+from factcheck.train.checkworthiness import EPOCHS
 
 __all__ = ["extract", "train_checkworthiness_cmd"]
 
@@ -68,15 +69,18 @@ def train_checkworthiness_cmd(
     data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Data sets folder (default: FACTCHECK_DATA_DIR or ../shared/data)."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Model folder to write (default: the bundled model)."),
     out: Optional[Path] = DEPRECATED_OUT_OPT,
-    epochs: int = typer.Option(0, "--epochs", min=0, help="Also fine-tune MiniLM's top layers as a member for this many epochs (slow to train and to score)."),
+    epochs: int = typer.Option(EPOCHS, "--epochs", min=0, help="Also fine-tune MiniLM as a member for this many epochs, exported as int8 ONNX (3: the measured recipe; needs pip install onnx)."),
     cache: Path = typer.Option(Path("runs/checkworthiness-cache"), "--cache", help="Folder caching sentence embeddings and features (reruns skip them)."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
 ) -> None:
     """Train the check-worthiness model on ClaimBuster and the CLEF 2020 CheckThat! debates and tweets, and
-    save it (fixed seed, reproducible); the last debates are held out for the scores."""
+    save it (fixed seed, reproducible); the last debates are held out for the scores. Set FACTCHECK_THREADS=1
+    on a machine whose cores are busy with other work."""
     from factcheck.claims.checkworthy import DEFAULT_MODEL_DIR
-    from factcheck.settings import data_dir as default_data_dir
+    from factcheck.settings import data_dir as default_data_dir, limit_threads
     from factcheck.train.checkworthiness import train_checkworthiness
+
+    limit_threads()
 
     out = renamed_option(out, "--out", output, "-o/--output")
     log = (lambda _msg: None) if as_json else (lambda msg: typer.echo(msg, err=True))

@@ -14,6 +14,7 @@ model (up to floating-point differences across machines).
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,8 +33,12 @@ SOURCE_WEIGHTS = ({"claimbuster": 1.0, "debates": 1.0, "tweets": 0.2},
 BASELINE_C = 1.0
 DEV_SHARE = 0.15
 F1_TOLERANCE = 0.01  # members may lose this much ClaimBuster dev F1 against the best subset for a better AP
+# Epochs of the fine-tuned MiniLM member (checkworthiness_finetune.FINETUNE_SPEC); 0 leaves it out. Not shipped:
+# with 3 epochs the held-out debates AP rose (0.060 -> 0.068) but ClaimBuster test F1 fell (docs/benchmarks.md,
+# "Check-worthiness: fine-tuned MiniLM member"), so the default reproduces the model without it.
 EPOCHS = 0
-FINETUNE_SPEC = {"kind": "finetuned", "start_layer": 4, "lr": 1e-4, "batch_size": 32}
+FINETUNE_SHARES = SOURCE_WEIGHTS[0]
+MAX_MEMBERS = 3  # frozen-feature members averaged; the fine-tuned member, when trained, may join them
 DEFAULT_CACHE = Path("runs") / "checkworthiness-cache"  # relative to the working folder, as the CLI default
 
 
@@ -115,75 +120,6 @@ def _fit_ngram(texts: list[str], y: Any, spec: dict[str, Any], weight: Any = Non
     return predict
 
 
-def _finetune(texts: list[str], y: Any, embedder: Any, spec: dict[str, Any], progress: bool,
-              log: Callable[[str], None]) -> Callable[[list[str]], Any]:
-    """Fine-tunes copies of the embedder's top layers and a logistic head (the bottom stays frozen and
-    its token states are computed once); returns predict-proba with the weights to save."""
-    import torch
-
-    from factcheck.claims.finetuned import TopLayers, encoder_parts, pad
-
-    torch.manual_seed(SEED)
-    auto, tokenizer = encoder_parts(embedder)
-    states = _frozen_states(auto, tokenizer, texts, spec["start_layer"], progress)
-    top = TopLayers(auto, spec["start_layer"])
-    optimizer = torch.optim.AdamW(top.parameters(), lr=spec["lr"], weight_decay=0.01)
-    batches = [_length_batches(states, epoch) for epoch in range(spec["epochs"])]
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=spec["lr"], total_steps=sum(map(len, batches)),
-                                                   pct_start=0.1)
-    weight = torch.tensor(float((1 - y.mean()) / y.mean()))
-    for epoch, epoch_batches in enumerate(batches):
-        top.train(True)
-        for batch in _progress(epoch_batches, progress, f"fine-tuning, epoch {epoch + 1}"):
-            logits = top.logits(*pad([states[i] for i in batch]))
-            target = torch.tensor(y[batch], dtype=torch.float32)
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weight=weight)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-        log(f"fine-tuning epoch {epoch + 1}/{spec['epochs']} done")
-    top.train(False)
-
-    def predict(batch: list[str]) -> Any:
-        return top.probabilities(auto, tokenizer, batch)
-
-    predict.arrays = top.state_arrays("")
-    return predict
-
-
-def _frozen_states(auto: Any, tokenizer: Any, texts: list[str], start: int, progress: bool) -> list[Any]:
-    """Per-sentence token states after the frozen bottom layers (shortest first, batched)."""
-    import numpy as np
-
-    from factcheck.claims.finetuned import bottom_states
-
-    order = np.argsort([len(t) for t in texts])
-    states: list[Any] = [None] * len(texts)
-    for i in _progress(range(0, len(texts), 64), progress, "frozen layers"):
-        idx = order[i: i + 64]
-        batch, mask = bottom_states(auto, tokenizer, [texts[j] for j in idx], start)
-        for row, j in enumerate(idx):
-            states[j] = batch[row, : int(mask[row].sum())].clone()
-    return states
-
-
-def _length_batches(states: list[Any], epoch: int, size: int = 32) -> list[Any]:
-    """Shuffled batches of similar-length sentences (little padding), reproducible per epoch."""
-    import numpy as np
-
-    rng = np.random.RandomState(SEED + epoch)
-    lengths = np.array([s.shape[0] for s in states])
-    order = rng.permutation(len(states))
-    batches = []
-    for start in range(0, len(order), size * 20):
-        chunk = order[start: start + size * 20]
-        chunk = chunk[np.argsort(lengths[chunk], kind="stable")]
-        batches += [chunk[i: i + size] for i in range(0, len(chunk), size)]
-    rng.shuffle(batches)
-    return batches
-
-
 def _progress(items: Any, show: bool, desc: str) -> Any:
     """Wraps an iterable in a tqdm bar when asked."""
     if not show:
@@ -193,8 +129,10 @@ def _progress(items: Any, show: bool, desc: str) -> Any:
     return tqdm(items, desc=desc, leave=False)
 
 
-def _save(out: Path, members: list[dict], arrays: dict[str, Any], config: dict[str, Any]) -> None:
-    """Writes weights.npz (no pickle), config.json and MODEL_CARD.md into a fresh folder, swapped in atomically."""
+def _save(out: Path, members: list[dict], arrays: dict[str, Any], config: dict[str, Any],
+          folders: dict[str, Path] | None = None) -> None:
+    """Writes weights.npz (no pickle), config.json, MODEL_CARD.md and the members' ONNX folders (`folders`: name
+    in the model folder -> where it was built) into a fresh folder, swapped in atomically."""
     import numpy as np
 
     from factcheck.textio import atomic_dir
@@ -206,6 +144,8 @@ def _save(out: Path, members: list[dict], arrays: dict[str, Any], config: dict[s
         np.savez_compressed(tmp / "weights.npz", **typed)
         (tmp / "config.json").write_text(json.dumps({**config, "members": members}, indent=2) + "\n", encoding="utf-8")
         (tmp / "MODEL_CARD.md").write_text(model_card({**config, "members": members}), encoding="utf-8")
+        for name, built in (folders or {}).items():
+            shutil.copytree(built, tmp / name)
 
 
 def _describe(member: dict[str, Any], config: dict[str, Any]) -> str:
@@ -220,6 +160,13 @@ def _describe(member: dict[str, Any], config: dict[str, Any]) -> str:
     if member["kind"] == "ngram":
         low, high = member["ngram_range"]
         return f"logistic regression (C={member['C']}, {weighting}) on hashed TF-IDF {member['analyzer']} {low}-{high}-grams"
+    if member["kind"] == "finetuned-onnx":
+        negatives = ", ".join(f"{n:,} {k} negatives" for k, n in member["negatives"].items())
+        return (f"`{config['embedder']}` fine-tuned as a sentence classifier: layers {member['start_layer']}+ "
+                f"trained ({member['epochs']} epochs, lr {member['lr']}, batch {member['batch_size']}, one-cycle schedule, "
+                f"{weighting}; each epoch samples {negatives} anew), mean pooling and a logistic head; exported with the "
+                f"frozen bottom layers as one int8 ONNX graph (`{member['folder']}/`, inputs truncated at "
+                f"{member['max_length']} tokens), run with onnxruntime")
     return (f"`{config['embedder']}` with layers {member['start_layer']}+ fine-tuned ({member['epochs']} epochs, "
             f"lr {member['lr']}, class-weighted), mean pooling and a logistic head; the frozen bottom layers are "
             "the bundled embedder's own, only the top layers (float16) and the head are stored")
@@ -240,8 +187,14 @@ def model_card(config: dict[str, Any]) -> str:
     members = "\n".join(f"  {i + 1}. {_describe(m, config)}." for i, m in enumerate(config["members"]))
     sizes = "\n".join(f"  - {name}: {n['sentences']:,} sentences, {n['positive']:,} check-worthy" for name, n in data.items())
     held_out = next((n["sentences"] for name, n in data.items() if name.endswith("heldout")), None)
+    onnx = [m for m in config["members"] if m["kind"] == "finetuned-onnx"]
+    scoring = "; the fine-tuned member runs its own int8 MiniLM pass, the rest is a few matrix products" if onnx else (
+        "; the rest is a few matrix products")
+    files = "".join(f", and `{m['folder']}/` (the fine-tuned member: `model-int8.onnx`, about 22 MB, its tokenizer "
+                    "and `quantization.json`)" for m in onnx)
     return fill_template(
-        "checkworthiness_card.md", members=members, sizes=sizes, dev_ap=chosen["dev_ap"], dev_p10=chosen["dev_p10"],
+        "checkworthiness_card.md", members=members, scoring=scoring, files=files, sizes=sizes, dev_ap=chosen["dev_ap"],
+        dev_p10=chosen["dev_p10"],
         f1_tolerance=chosen["f1_tolerance"], threshold=config["threshold"], dev_balanced_f1=chosen["dev_balanced_f1"],
         version=config["version"], spacy_model=config["spacy_model"], seed=config["seed"],
         fit_pct=f"{1 - DEV_SHARE:.0%}".rstrip("%"), threshold_pct=f"{DEV_SHARE:.0%}".rstrip("%"),
@@ -273,7 +226,7 @@ def _source_weight(parts: list[tuple[str, Any]], shares: dict[str, float]) -> An
     return weight * len(weight) / weight.sum()
 
 
-def _fit_members(data: dict[str, Any], embedder: Any, epochs: int, progress: bool,
+def _fit_members(data: dict[str, Any], embedder: Any, epochs: int, cache: Path | None, progress: bool,
                  log: Callable[[str], None]) -> list[_Candidate]:
     """Fits every candidate member on the training sources."""
     import numpy as np
@@ -296,10 +249,29 @@ def _fit_members(data: dict[str, Any], embedder: Any, epochs: int, progress: boo
                                     lambda _feats, batch, f=ngram: f(batch)))
             log(f"{spec['analyzer']} n-grams {shares} fitted")
     if epochs > 0:
-        spec = {**FINETUNE_SPEC, "epochs": epochs}
-        tuned = _finetune(texts, y, embedder, spec, progress, log)
-        found.append(_Candidate({**spec, "arrays": tuned.arrays}, lambda _feats, batch, f=tuned: f(batch)))
+        found.append(_finetuned_candidate(data, embedder, epochs, cache, progress, log))
     return found
+
+
+def _finetuned_candidate(data: dict[str, Any], embedder: Any, epochs: int, cache: Path | None, progress: bool,
+                         log: Callable[[str], None]) -> _Candidate:
+    """Fine-tunes the MiniLM member (epoch checkpoints in the cache), exports it as int8 ONNX to a temporary
+    folder and scores with that graph, as the saved model will."""
+    import tempfile
+
+    from factcheck.claims.finetuned import onnx_probabilities
+    from factcheck.quantized import OnnxEncoder
+    from factcheck.train.checkworthiness_finetune import FINETUNE_SPEC, export_member, finetune_member
+
+    spec = {**FINETUNE_SPEC, "epochs": epochs}
+    sources = ("claimbuster", "debates", "tweets")
+    top = finetune_member({n: data[n].texts for n in sources}, {n: data[n].labels for n in sources}, FINETUNE_SHARES,
+                          embedder, spec, SEED, cache, lambda items, desc: _progress(items, progress, desc), log)
+    staging = Path(tempfile.mkdtemp(prefix="checkworthiness-member-")) / spec["folder"]
+    encoder = OnnxEncoder(export_member(top, embedder, staging, spec))
+    log(f"fine-tuned member exported as int8 ONNX to {staging}")
+    return _Candidate({**spec, "source_weights": FINETUNE_SHARES, "arrays": {}, "staging": staging},
+                      lambda _feats, batch: onnx_probabilities(encoder, batch))
 
 
 def _ranking(labels: Any, probs: Any) -> tuple[float, float]:
@@ -311,7 +283,7 @@ def _ranking(labels: Any, probs: Any) -> tuple[float, float]:
 
 
 def _select(dev_probs: list[Any], debate_y: Any, cb_probs: list[Any], cb_y: Any, log: Callable[[str], None],
-            max_members: int = 3) -> dict[str, Any]:
+            max_members: int = MAX_MEMBERS) -> dict[str, Any]:
     """The subset of members (up to `max_members`) with the best development-debates AP among those within
     F1_TOLERANCE of the best ClaimBuster balanced F1; with its threshold."""
     import itertools
@@ -396,6 +368,17 @@ def _with_features(files: dict[str, Any], splits: dict[str, Any], embedder: Any,
     return data
 
 
+def _need_onnx() -> None:
+    """Fails early, with the fix, when the onnx package (to export the fine-tuned member) is missing."""
+    try:
+        import onnx  # noqa: F401
+    except ImportError:
+        from factcheck.errors import ModelError
+
+        raise ModelError("the fine-tuned check-worthiness member is exported with the onnx package, which is not "
+                         "installed; run: pip install onnx (or train without it: --epochs 0)") from None
+
+
 def train_checkworthiness(data_dir: Path, out: Path, embedder_name: str = "all-MiniLM-L6-v2", epochs: int = EPOCHS,
                           progress: bool = True, log: Callable[[str], None] = print,
                           cache: Path | None = DEFAULT_CACHE, blocks: tuple[int, int] | None = None) -> TrainResult:
@@ -406,11 +389,14 @@ def train_checkworthiness(data_dir: Path, out: Path, embedder_name: str = "all-M
     import numpy as np
     import spacy
 
+    from factcheck.claims.checkworthy import MODEL_VERSION
     from factcheck.claims.extract import SPACY_MODEL
     from factcheck.claims.features import FEATURE_NAMES
     from factcheck.embed import load_embedder
 
     started = time.time()
+    if epochs > 0:
+        _need_onnx()
     files, splits = _read_files(data_dir, blocks)  # bad data fails before the models load
     embedder, nlp = load_embedder(embedder_name), spacy.load(SPACY_MODEL)
     data = _with_features(files, splits, embedder, nlp, cache, progress, log)
@@ -421,25 +407,30 @@ def train_checkworthiness(data_dir: Path, out: Path, embedder_name: str = "all-M
     result.scores["baseline"] = _scores(baseline(np.vstack([data["heldout_emb"], data["test_emb"]])), 0.5, held, test)
     log(f"baseline (LR on embeddings): {result.scores['baseline']}")
 
-    candidates = _fit_members(data, embedder, epochs, progress, log)
+    candidates = _fit_members(data, embedder, epochs, cache, progress, log)
     predict = lambda c, name: c.predict(data[f"{name}_x"], data[name].texts)  # noqa: E731
     chosen = _select([predict(c, "debates_dev") for c in candidates], data["debates_dev"].labels,
-                     [predict(c, "claimbuster_dev") for c in candidates], data["claimbuster_dev"].labels, log)
+                     [predict(c, "claimbuster_dev") for c in candidates], data["claimbuster_dev"].labels, log,
+                     MAX_MEMBERS + (epochs > 0))
     members = [candidates[i] for i in chosen["subset"]]
     probs = np.mean([np.concatenate([predict(c, "heldout"), predict(c, "test")]) for c in members], axis=0)
     result.scores["model"] = _scores(probs, chosen["threshold"], held, test)
     result.seconds = round(time.time() - started, 1)
     log(f"model: {result.scores['model']}")
-    specs = [{k: v for k, v in c.spec.items() if k != "arrays"} for c in members]
+    specs = [{k: v for k, v in c.spec.items() if k not in ("arrays", "staging")} for c in members]
     result.chosen = {"members": specs, **{k: v for k, v in chosen.items() if k != "subset"}}
     arrays = {f"m{k}.{name}": v for k, c in enumerate(members) for name, v in c.spec["arrays"].items()}
     sizes = {data[k].name: {"sentences": len(data[k]), "positive": int(data[k].labels.sum())}
              for k in ("claimbuster", "claimbuster_dev", "debates", "debates_dev", "heldout", "tweets", "test")}
     config = {
-        "version": 1, "name": "factcheck-checkworthiness", "embedder": embedder.name, "spacy_model": SPACY_MODEL,
+        "version": MODEL_VERSION if any(m["kind"] == "finetuned-onnx" for m in specs) else 1,  # v1 readers read the rest
+        "name": "factcheck-checkworthiness", "embedder": embedder.name, "spacy_model": SPACY_MODEL,
         "features": list(FEATURE_NAMES), "embedding_dim": int(data["test_emb"].shape[1]),
         "threshold": chosen["threshold"], "seed": SEED, "data": sizes, "test_scores": result.scores,
         "selection": result.chosen, "train_seconds": result.seconds, "cache": str(cache),
     }
-    _save(out, specs, arrays, config)
+    _save(out, specs, arrays, config, {c.spec["folder"]: c.spec["staging"] for c in members if "staging" in c.spec})
+    for c in candidates:
+        if "staging" in c.spec:
+            shutil.rmtree(c.spec["staging"].parent, ignore_errors=True)
     return result

@@ -16,10 +16,11 @@ from pathlib import Path
 
 from factcheck.quantized import EMBEDDER_INT8_DIR, INT8_FILE, META_FILE, VERIFIER_INT8_DIR, VERIFIER_ONNX_DIR
 
-__all__ = ["export_onnx", "quantize_int8", "build_embedder", "build_verifier", "OPSET"]
+__all__ = ["export_onnx", "export_module", "quantize_int8", "build_module", "build_embedder", "build_verifier", "OPSET"]
 
 OPSET = 17
-KIND_NAMES = {"embedder": "sentence embedder", "verifier": "verdict model (NLI cross-encoder)"}
+KIND_NAMES = {"embedder": "sentence embedder", "verifier": "verdict model (NLI cross-encoder)",
+              "checkworthiness": "check-worthiness member (fine-tuned MiniLM classifier)"}
 CARD = """# {source} ({weights}): the bundled {kind_name} for onnxruntime
 
 Made from `{source}` by `factcheck train quantize`, with no training and no data: exported to ONNX (opset {opset})
@@ -72,10 +73,18 @@ def export_onnx(model_dir: Path, out_file: Path, kind: str) -> None:
 
     loader = AutoModelForSequenceClassification if kind == "verifier" else AutoModel
     model = loader.from_pretrained(str(model_dir), local_files_only=True, dtype=torch.float32)
+    export_module(_wrap(model, kind), out_file)
+
+
+def export_module(module, out_file: Path) -> None:
+    """Exports a module taking (input_ids, attention_mask, token_type_ids) to fp32 ONNX, batch and sequence
+    axes dynamic."""
+    import torch
+
     example = tuple(torch.ones((2, 16), dtype=torch.long) for _ in range(3))
     names = ["input_ids", "attention_mask", "token_type_ids"]
     axes = {name: {0: "batch", 1: "sequence"} for name in names} | {"output": {0: "batch"}}
-    torch.onnx.export(_wrap(model, kind), example, str(out_file), input_names=names, output_names=["output"],
+    torch.onnx.export(module.eval(), example, str(out_file), input_names=names, output_names=["output"],
                       dynamic_axes=axes, opset_version=OPSET, dynamo=False)
 
 
@@ -119,16 +128,20 @@ def quantize_int8(fp32_file: Path, out_file: Path, per_channel: bool = True) -> 
 
 
 def _build(model_dir: Path, folder: Path, kind: str, max_length: int, source: str, optimise: bool = True,
-           per_channel: bool = True, quantize: bool = True, fp16_storage: bool = False) -> Path:
+           per_channel: bool = True, quantize: bool = True, fp16_storage: bool = False, module=None) -> Path:
     """Exports, fuses and quantises one model into `folder` (model-int8.onnx, tokenizer.json, meta), atomically;
-    with quantize=False the fused fp32 graph instead (model-fp32.onnx; fp16_storage: its weights stored as fp16)."""
+    with quantize=False the fused fp32 graph instead (model-fp32.onnx; fp16_storage: its weights stored as fp16).
+    `module` exports a module built on the model in `model_dir` (its config and tokenizer) instead of the model."""
     from factcheck.textio import atomic_dir
 
     config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
     name = INT8_FILE if quantize else "model-fp32.onnx"
     with tempfile.TemporaryDirectory() as tmp, atomic_dir(folder) as out:
         graph = Path(tmp) / "fp32.onnx"
-        export_onnx(model_dir, graph, kind)
+        if module is None:
+            export_onnx(model_dir, graph, kind)
+        else:
+            export_module(module, graph)
         if optimise:
             _optimise(graph, Path(tmp) / "fused.onnx", config["num_attention_heads"], config["hidden_size"])
             graph = Path(tmp) / "fused.onnx"
@@ -146,8 +159,9 @@ def _build(model_dir: Path, folder: Path, kind: str, max_length: int, source: st
                 "recipe": {"opset": OPSET, "fused": optimise, "weights": weights,
                            "activations": "uint8, dynamic, per input" if quantize else "fp32"}}
         (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-        (out / "MODEL_CARD.md").write_text(CARD.format(**meta, **meta["recipe"], kind_name=KIND_NAMES[kind]),
-                                           encoding="utf-8")
+        if module is None:  # a trained module is described by its model's own card
+            (out / "MODEL_CARD.md").write_text(CARD.format(**meta, **meta["recipe"], kind_name=KIND_NAMES[kind]),
+                                               encoding="utf-8")
     return folder / name
 
 
@@ -173,3 +187,9 @@ def build_verifier(folder: Path = VERIFIER_ONNX_DIR, model_dir: Path | None = No
     calibration = json.loads((model_dir / "calibration.json").read_text(encoding="utf-8"))
     return _build(model_dir, folder, "verifier", int(calibration.get("max_length", 128)), calibration["name"],
                   quantize=quantize, **options)
+
+
+def build_module(module, model_dir: Path, folder: Path, kind: str, max_length: int, source: str, **options) -> Path:
+    """A module built on the BERT model in `model_dir` (a fine-tuned classifier, say) as int8 ONNX in `folder`,
+    with that model's tokenizer."""
+    return _build(Path(model_dir), folder, kind, max_length, source, module=module, **options)
