@@ -186,13 +186,14 @@ class Checker:
                       else decision.confidence)
         result = CheckResult(claim, decision.verdict, round(confidence, 4), evidence, models=dict(self.models),
                              leaning=decision.leaning)
-        result.rationale = rationale_for(result, decision.leaning)
+        result.rationale = rationale_for(result)
         return result
 
 
-def rationale_for(result: CheckResult, leaning: Verdict | None = None) -> str:
-    """One paragraph that explains the verdict from the evidence; `leaning`: the verdict a NOT_ENOUGH_INFO
-    withholds because its evidence stayed under the threshold (see `decide`)."""
+def rationale_for(result: CheckResult) -> str:
+    """One paragraph that explains the verdict from the evidence, and for a NOT_ENOUGH_INFO that leans one way
+    (`result.leaning`) why that verdict is withheld (see `decide`)."""
+    leaning = result.leaning
     support = [e for e in result.evidence if e.stance == Stance.ENTAILMENT]
     refute = [e for e in result.evidence if e.stance == Stance.CONTRADICTION]
 

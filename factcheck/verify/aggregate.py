@@ -64,9 +64,9 @@ def adjust_probs(
     off-topic evidence counts for nothing; numbers or dates that disagree for the same event refute
     (when the model reads the evidence as on topic); evidence whose dates or numbers describe other
     events (or states none) neither supports nor refutes; evidence that says the opposite direction
-    ("fell" / "rose") does not support (its entailment counts as neutral); numbers that agree for the same event support
-    (the model's contradiction is then read as a difference in how the number is written); numbers
-    that partly agree leave the model's reading as it is."""
+    ("fell" / "rose") does not support (its entailment counts as neutral); numbers that agree for the same
+    event support (the model's contradiction is then read as a difference in how the number is written);
+    numbers that partly agree leave the model's reading as it is."""
     e, c, n = probs
     details = "; ".join(check.details)
     if not relevant:

@@ -166,22 +166,26 @@ def fit_verdict_calibration(
     verdict right) pairs: its share of right verdicts with add-one smoothing; with `use_score`, Platt scaling
     on the raw score for groups of at least `min_count` with right and wrong ones. Verdicts never seen use the
     pooled fit. The shipped calibration uses no score: on held-out claims, past the verdict rules, the raw
-    score tells right from wrong too little for a slope to pay (cross-fitted ECE 0.045 against 0.057 with
+    score tells right from wrong too little for a slope to pay (cross-fitted ECE 0.036 against 0.059 with
     Platt scaling per group; docs/benchmarks.md, "Verdict confidence")."""
     x, y = _score_feature(scores), np.asarray(correct, dtype=int)
     verdicts = np.asarray([calibration_key(v, lean) for v, lean in zip(verdicts, leanings or [None] * len(verdicts))])
     if len(set(y.tolist())) < 2:
         raise ValueError("verdict calibration needs both right and wrong verdicts")
-    pooled = (y.sum() + 1) / (len(y) + 2)
-    coefficients = {_POOLED: _platt(x, y) if use_score else (0.0, float(np.log(pooled / (1 - pooled))))}
+    coefficients = {_POOLED: _platt(x, y) if use_score else _share_right(y)}
     for verdict in sorted(set(verdicts.tolist())):
         mask = verdicts == verdict
         if use_score and mask.sum() >= min_count and len(set(y[mask].tolist())) == 2:
             coefficients[verdict] = _platt(x[mask], y[mask])
         else:
-            rate = (y[mask].sum() + 1) / (mask.sum() + 2)
-            coefficients[verdict] = (0.0, float(np.log(rate / (1 - rate))))
+            coefficients[verdict] = _share_right(y[mask])
     return VerdictCalibration(coefficients)
+
+
+def _share_right(y: np.ndarray) -> tuple[float, float]:
+    """The coefficients of a constant: the share of right verdicts, with add-one smoothing."""
+    rate = (y.sum() + 1) / (len(y) + 2)
+    return 0.0, float(np.log(rate / (1 - rate)))
 
 
 def _check_version(found: Any, expected: int, path: str | Path, fix: str) -> None:

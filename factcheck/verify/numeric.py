@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
 from factcheck.records import PlainStrEnum, Quantity, TimeExpression
-from factcheck.verify.direction import direction_conflicts
 from factcheck.text import content_words, related_stems, stems
+from factcheck.verify.direction import direction_conflicts
 
 __all__ = [
     "Outcome",
